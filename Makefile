@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# sevguest: the Kbuild part (when the kernel build includes this directory as
+# drivers/virt/coco/sevguest/) and the developer entry points otherwise.
+
+ifneq ($(KERNELRELEASE),)
+
+obj-$(CONFIG_SEV_GUEST_RUST) += sevguest.o
+
+else
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help deps tree kernel module kunit selftest demo lint clippy rustfmtcheck \
+	checkpatch export-patches check clean
+
+# Every target first makes sure the toolchain and the kernel tree are in place
+# (both quick when they are).
+PREP := scripts/deps.sh && scripts/tree.sh
+
+help:
+	@echo "make demo        build, boot the guest, load sevguest, show what it reports"
+	@echo "make check       lint + KUnit + guest smoke test, debug kernel config"
+	@echo "finer targets:   deps tree kernel module kunit selftest lint clippy"
+	@echo "                 rustfmtcheck checkpatch export-patches clean"
+	@echo "cache:           $${SEVGUEST_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/sevguest}"
+
+deps:
+	@scripts/deps.sh
+
+tree:
+	@$(PREP)
+
+kernel module:
+	@$(PREP) && scripts/build.sh $@
+
+kunit:
+	@$(PREP) && scripts/kunit.sh
+
+selftest:
+	@$(PREP) && scripts/build.sh module && scripts/guest.sh smoke
+
+demo:
+	@$(PREP) && scripts/build.sh module && scripts/guest.sh demo
+
+lint:
+	@$(PREP) && scripts/build.sh kernel && scripts/lint.sh
+
+clippy rustfmtcheck checkpatch:
+	@$(PREP) && scripts/build.sh kernel && scripts/lint.sh $@
+
+export-patches:
+	@scripts/export-patches.sh
+
+check:
+	@scripts/check.sh
+
+clean:
+	@scripts/clean.sh
+
+endif

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: everything, under the debug config (KASAN, lockdep, DEBUG_SG,
+# kmemleak, DEBUG_ATOMIC_SLEEP). Builds what is stale, then lint, KUnit and
+# the guest smoke test; ends with one "N passed, N failed" line.
+source "$(dirname "$0")/lib.sh"
+start=$(date +%s)
+"$REPO/scripts/deps.sh"
+"$REPO/scripts/tree.sh"
+"$REPO/scripts/build.sh" kernel
+
+passed=0 failed=0
+# step NAME COMMAND...: run a suite; add up the "NAME: N passed, M failed" line it prints.
+step() {
+	local name=$1 out line p f
+	shift
+	say "check: $name"
+	set +e
+	out=$("$@" 2>&1 | tee /dev/stderr)
+	set -e
+	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" <<<"$out" | tail -1 || true)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+		say "check: $name produced no result"
+		return
+	fi
+	p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
+	f=$(sed -E 's/.*, ([0-9]+) failed.*/\1/' <<<"$line")
+	passed=$((passed + p)) failed=$((failed + f))
+}
+
+step lint "$REPO/scripts/lint.sh"
+step kunit "$REPO/scripts/kunit.sh"
+step guest "$REPO/scripts/guest.sh" smoke
+
+say "check finished in $(($(date +%s) - start)) s"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boots the guest kernel under QEMU (TCG) with an initramfs holding busybox,
+# sevguest.ko and the guest-side script tests/guest/<mode>.sh, streams the
+# serial console to a log, and turns the guest's TAP into an exit status.
+#
+#   guest.sh smoke   TAP checks: load, report, unload, no leak; exit 0 only if all pass
+#   guest.sh demo    the same guest, showing what the module reports
+#
+# A guest that hangs is killed after GUEST_TIMEOUT seconds; a panic, oops,
+# WARN, KASAN or lockdep report fails the run. Either way the console tail is
+# printed.
+source "$(dirname "$0")/lib.sh"
+init_cache
+
+mode=${1:-smoke}
+script=$REPO/tests/guest/$mode.sh
+[ -f "$script" ] || die "no guest script $script"
+GUEST_BUILD=$KEY_DIR/build-guest
+kernel=$GUEST_BUILD/arch/x86/boot/bzImage
+module=$GUEST_BUILD/$DRIVER_SUBDIR/sevguest.ko
+[ -f "$kernel" ] && [ -f "$module" ] || die "guest kernel not built: run make kernel"
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-300}
+logdir=${GUEST_LOGDIR:-$KEY_DIR/logs}
+mkdir -p "$logdir"
+log=$logdir/guest-$mode.log
+
+# The initramfs: busybox, the module, the mode's script as /init's payload.
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,lib/modules,etc}
+cp /bin/busybox "$root/bin/busybox"
+for applet in $(/bin/busybox --list); do
+	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+done
+cp "$module" "$root/lib/modules/"
+cp "$REPO/tests/guest/init" "$root/init"
+cp "$script" "$root/test.sh"
+cp "$REPO/tests/guest/lib.sh" "$root/lib.sh"
+chmod +x "$root/init" "$root/test.sh"
+initrd=$logdir/initramfs-$mode.cpio.gz
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
+
+qemu_args=(
+	-accel tcg -cpu max -smp 2 -m 2048
+	-nographic -no-reboot -nodefaults -serial stdio
+	-kernel "$kernel" -initrd "$initrd"
+	-append "console=ttyS0 rdinit=/init panic=-1 oops=panic panic_on_warn=1 loglevel=6"
+)
+[ -f /usr/share/qemu/qboot.rom ] && qemu_args+=(-bios qboot.rom)
+
+say "booting the guest ($mode), console log: $log"
+start=$(date +%s)
+set +e
+timeout --foreground -k 5 "$GUEST_TIMEOUT" qemu-system-x86_64 "${qemu_args[@]}" </dev/null 2>&1 |
+	tee "$log" | { if [ "$mode" = demo ]; then grep -E '^(\[ *[0-9.]+\] sevguest|demo:|#|ok|not ok)'; else cat >/dev/null; fi; }
+rc=${PIPESTATUS[0]}
+set -e
+elapsed=$(($(date +%s) - start))
+
+fail() {
+	printf '\nerror: %s\n--- console tail (%s) ---\n' "$1" "$log" >&2
+	tail -n 40 "$log" >&2
+	exit 1
+}
+
+[ $rc = 124 ] || [ $rc = 137 ] && fail "guest did not finish within ${GUEST_TIMEOUT} s"
+splat=$(grep -nE 'Kernel panic|BUG:|WARNING:|Oops|KASAN|possible circular locking|possible recursive locking|INFO: task .* blocked|unreferenced object' "$log" | head -5 || true)
+[ -z "$splat" ] || fail "kernel reported a problem: $splat"
+grep -q '^SEVGUEST-DONE' "$log" || fail "guest stopped before its script finished (qemu exit $rc)"
+
+passed=$(grep -cE '^ok [0-9]+' "$log" || true)
+failed=$(grep -cE '^not ok [0-9]+' "$log" || true)
+say "guest $mode: $passed passed, $failed failed (${elapsed} s)"
+echo "guest: $passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ] || fail "guest $mode checks failed"

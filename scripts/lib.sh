@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings for the sevguest workbench scripts. Sourced, never run.
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Everything that is expensive to rebuild lives here, outside the checkout.
+SEVGUEST_CACHE=${SEVGUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sevguest}
+
+# Debian's rustc (1.96, with rust-src) must win over the rustup toolchain that
+# cargo's bin folder puts first on PATH; bindgen stays reachable further down.
+export PATH="/usr/lib/llvm-16/bin:/usr/bin:/bin:$PATH:$HOME/.cargo/bin"
+
+JOBS=${JOBS:-$(nproc)}
+KSRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
+BINDGEN_VERSION=0.73.2
+
+# Where the driver lives inside the kernel tree.
+DRIVER_SUBDIR=drivers/virt/coco/sevguest
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The cache: one kernel tree per Debian package version of linux-source-6.12,
+# with the patch series applied (re-applied on top of the pristine base when
+# the series changes) and one build folder per kernel flavour. Stamps record
+# the hash of the series and of the config fragments each was made from.
+init_cache() {
+	local debver
+	debver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
+		die "linux-source-6.12 is not installed: run scripts/deps.sh"
+	KEY_DIR=$SEVGUEST_CACHE/linux-$debver
+	KTREE=$KEY_DIR/src
+	SERIES_HASH=$(cd "$REPO" && { cat linux/patches/*.patch 2>/dev/null || true; } | sha256sum | cut -c1-16)
+}
+
+# config_hash FRAGMENT... : hash of the fragments a build is configured from.
+config_hash() {
+	(cd "$REPO/linux/configs" && cat "$@" | sha256sum | cut -c1-16)
+}
+
+kmake() {
+	# kmake BUILD_DIR target...
+	local out=$1
+	shift
+	make -C "$KTREE" O="$out" LLVM=1 -j"$JOBS" "$@"
+}

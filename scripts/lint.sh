@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The kernel's own checks on our code: rustfmtcheck, a CLIPPY=1 build of the
+# driver, and checkpatch.pl on the patch series and on the driver sources.
+#
+#   lint.sh [rustfmtcheck|clippy|checkpatch]...   (default: all three)
+source "$(dirname "$0")/lib.sh"
+init_cache
+
+GUEST_BUILD=$KEY_DIR/build-guest
+passed=0 failed=0
+run() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		passed=$((passed + 1))
+		say "lint $name: ok"
+	else
+		failed=$((failed + 1))
+		printf '%s\n' "$out" | tail -n 60 >&2
+		say "lint $name: FAILED"
+	fi
+}
+
+rustfmtcheck() {
+	[ -f "$GUEST_BUILD/.config" ] || die "no configured build: run make kernel"
+	kmake "$GUEST_BUILD" -s rustfmtcheck
+}
+
+clippy() {
+	local out
+	out=$("$REPO/scripts/build.sh" clippy 2>&1) || { printf '%s\n' "$out"; return 1; }
+	# Kbuild does not make clippy warnings fatal; we do.
+	if grep -E '^(warning|error)' <<<"$out"; then return 1; fi
+}
+
+checkpatch() {
+	local cp=("$KTREE/scripts/checkpatch.pl" --no-tree -q --strict
+		--ignore FILE_PATH_CHANGES)
+	"${cp[@]}" "$REPO"/linux/patches/*.patch
+	(cd "$REPO" && "${cp[@]}" -f Kconfig *.rs tests/kunit/*.rs)
+}
+
+checks=("$@")
+[ ${#checks[@]} -gt 0 ] || checks=(rustfmtcheck clippy checkpatch)
+for c in "${checks[@]}"; do
+	case "$c" in
+	rustfmtcheck | clippy | checkpatch) run "$c" "$c" ;;
+	*) die "unknown lint $c" ;;
+	esac
+done
+echo "lint: $passed passed, $failed failed"
+[ $failed = 0 ]

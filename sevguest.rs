@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! AMD SEV-SNP guest driver (`/dev/sev-guest`), in Rust.
+//!
+//! The Rust twin of `drivers/virt/coco/sev-guest/sev-guest.c`: same device, ioctls, module
+//! parameter and errno conventions. This is the skeleton the workbench builds and boots: the
+//! wire format ([`msg`]) with its compile-time layout checks and KUnit suite. Probe, the request
+//! engine and the ioctls come next.
+
+use kernel::cc_platform::{self, Attr};
+use kernel::prelude::*;
+
+mod msg;
+
+#[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+#[path = "tests/kunit/msg_test.rs"]
+mod msg_test;
+
+module! {
+    type: SevGuest,
+    name: "sevguest",
+    author: "sevguest developers",
+    description: "AMD SEV-SNP guest driver (Rust)",
+    license: "GPL",
+}
+
+struct SevGuest;
+
+impl kernel::Module for SevGuest {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        pr_info!(
+            "loaded: guest message {} bytes (header {}, payload {}), AAD {:#x}..{:#x}, \
+             SEV-SNP guest: {}\n",
+            msg::SNP_GUEST_MSG_SIZE,
+            core::mem::size_of::<msg::SnpGuestMsgHdr>(),
+            msg::SNP_GUEST_MSG_PAYLOAD_SIZE,
+            msg::AAD_RANGE.start,
+            msg::AAD_RANGE.end,
+            if cc_platform::has(Attr::GuestSevSnp) { "yes" } else { "no" },
+        );
+        Ok(SevGuest)
+    }
+}
+
+impl Drop for SevGuest {
+    fn drop(&mut self) {
+        pr_info!("unloaded\n");
+    }
+}
