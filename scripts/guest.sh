@@ -9,7 +9,7 @@
 #
 # A guest that hangs is killed after GUEST_TIMEOUT seconds; a panic, oops,
 # WARN, KASAN or lockdep report fails the run. Either way the console tail is
-# printed.
+# printed. GUEST_APPEND adds to the kernel command line.
 source "$(dirname "$0")/lib.sh"
 init_cache
 
@@ -45,7 +45,7 @@ qemu_args=(
 	-accel tcg -cpu max -smp 2 -m 2048
 	-nographic -no-reboot -nodefaults -serial stdio
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 rdinit=/init panic=-1 oops=panic panic_on_warn=1 loglevel=6"
+	-append "console=ttyS0 rdinit=/init panic=-1 oops=panic panic_on_warn=1 loglevel=7 ${GUEST_APPEND:-}"
 )
 [ -f /usr/share/qemu/qboot.rom ] && qemu_args+=(-bios qboot.rom)
 
@@ -53,7 +53,7 @@ say "booting the guest ($mode), console log: $log"
 start=$(date +%s)
 set +e
 timeout --foreground -k 5 "$GUEST_TIMEOUT" qemu-system-x86_64 "${qemu_args[@]}" </dev/null 2>&1 |
-	tee "$log" | { if [ "$mode" = demo ]; then grep -E '^(\[ *[0-9.]+\] sevguest|demo:|#|ok|not ok)'; else cat >/dev/null; fi; }
+	tee "$log" | { if [ "$mode" = demo ]; then grep -E '^(sevguest:|demo:|ok |not ok )'; else cat >/dev/null; fi; }
 rc=${PIPESTATUS[0]}
 set -e
 elapsed=$(($(date +%s) - start))
