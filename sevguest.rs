@@ -36,7 +36,11 @@ impl kernel::Module for SevGuest {
             msg::SNP_GUEST_MSG_PAYLOAD_SIZE,
             msg::AAD_RANGE.start,
             msg::AAD_RANGE.end,
-            if cc_platform::has(Attr::GuestSevSnp) { "yes" } else { "no" },
+            if cc_platform::has(Attr::GuestSevSnp) {
+                "yes"
+            } else {
+                "no"
+            },
         );
         Ok(SevGuest)
     }

@@ -10,15 +10,17 @@ start=$(date +%s)
 "$REPO/scripts/build.sh" kernel
 
 passed=0 failed=0
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
 # step NAME COMMAND...: run a suite; add up the "NAME: N passed, M failed" line it prints.
 step() {
-	local name=$1 out line p f
+	local name=$1 line p f
 	shift
 	say "check: $name"
 	set +e
-	out=$("$@" 2>&1 | tee /dev/stderr)
+	"$@" 2>&1 | tee "$tmp" >&2
 	set -e
-	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" <<<"$out" | tail -1 || true)
+	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$tmp" | tail -1 || true)
 	if [ -z "$line" ]; then
 		failed=$((failed + 1))
 		say "check: $name produced no result"
