@@ -10,11 +10,24 @@
 use kernel::cc_platform::{self, Attr};
 use kernel::prelude::*;
 
+mod crypto;
 mod msg;
 
 #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
 #[path = "tests/kunit/msg_test.rs"]
 mod msg_test;
+
+#[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+#[path = "tests/kunit/module_test.rs"]
+mod module_test;
+
+#[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+#[path = "tests/kunit/crypto_test.rs"]
+mod crypto_test;
+
+#[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+#[path = "tests/kunit/gcm_vectors.rs"]
+mod gcm_vectors;
 
 module! {
     type: SevGuest,
@@ -22,6 +35,13 @@ module! {
     author: "sevguest developers",
     description: "AMD SEV-SNP guest driver (Rust)",
     license: "GPL",
+    params: {
+        vmpck_id: i32 {
+            default: -1,
+            permissions: 0o444,
+            description: "The VMPCK ID to use when communicating with the PSP.",
+        },
+    },
 }
 
 struct SevGuest;
@@ -30,12 +50,13 @@ impl kernel::Module for SevGuest {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         pr_info!(
             "loaded: guest message {} bytes (header {}, payload {}), AAD {:#x}..{:#x}, \
-             SEV-SNP guest: {}\n",
+             vmpck_id={}, SEV-SNP guest: {}\n",
             msg::SNP_GUEST_MSG_SIZE,
             core::mem::size_of::<msg::SnpGuestMsgHdr>(),
             msg::SNP_GUEST_MSG_PAYLOAD_SIZE,
             msg::AAD_RANGE.start,
             msg::AAD_RANGE.end,
+            module_parameters::vmpck_id.get(),
             if cc_platform::has(Attr::GuestSevSnp) {
                 "yes"
             } else {

@@ -19,6 +19,7 @@ step() {
 	say "check: $name"
 	set +e
 	"$@" 2>&1 | tee "$tmp" >&2
+	rc=${PIPESTATUS[0]}
 	set -e
 	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$tmp" | tail -1 || true)
 	if [ -z "$line" ]; then
@@ -28,6 +29,11 @@ step() {
 	fi
 	p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
 	f=$(sed -E 's/.*, ([0-9]+) failed.*/\1/' <<<"$line")
+	# A suite that failed without counting a failure (a build error, say) still failed.
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		say "check: $name exited with $rc"
+	fi
 	passed=$((passed + p)) failed=$((failed + f))
 }
 

@@ -9,10 +9,18 @@ check "insmod sevguest.ko" insmod $ko
 check "sevguest is in /proc/modules" grep -q '^sevguest ' /proc/modules
 check "load message gives the wire format" \
 	sh -c 'dmesg | grep -q "sevguest: loaded: guest message 4096 bytes (header 96, payload 4000), AAD 0x30..0x60"'
+p=/sys/module/sevguest/parameters/vmpck_id
+check "vmpck_id parameter defaults to -1" [ "$(cat $p)" = -1 ]
+check "vmpck_id parameter is read-only (0444)" [ "$(stat -c %a $p)" = 444 ]
+check "modinfo declares vmpck_id as int" sh -c "tr '\\0' '\\n' <$ko | grep -qx 'parmtype=vmpck_id:int'"
 check "not an SEV-SNP guest under plain QEMU" sh -c 'dmesg | grep -q "SEV-SNP guest: no"'
 check "rmmod sevguest" rmmod sevguest
 check "sevguest is gone from /proc/modules" sh -c '! grep -q "^sevguest " /proc/modules'
 check "unload message" sh -c 'dmesg | grep -q "sevguest: unloaded"'
+check "insmod sevguest.ko vmpck_id=2" insmod $ko vmpck_id=2
+check "vmpck_id=2 reads back from sysfs" [ "$(cat $p)" = 2 ]
+check "the module sees vmpck_id=2" sh -c 'dmesg | grep -q "vmpck_id=2,"'
+rmmod sevguest
 cycles=0
 i=0
 while [ $i -lt 10 ]; do
