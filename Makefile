@@ -6,6 +6,7 @@
 ifneq ($(KERNELRELEASE),)
 
 obj-$(CONFIG_SEV_GUEST_RUST) += sevguest.o
+obj-$(CONFIG_SEV_GUEST_RUST_TEST_MODULES) += tests/modules/
 
 else
 

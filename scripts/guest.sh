@@ -34,6 +34,7 @@ for applet in $(/bin/busybox --list); do
 	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
 cp "$module" "$root/lib/modules/"
+find "$GUEST_BUILD/$DRIVER_SUBDIR/tests" -name '*.ko' -exec cp {} "$root/lib/modules/" \; 2>/dev/null || true
 cp "$REPO/tests/guest/init" "$root/init"
 cp "$script" "$root/test.sh"
 cp "$REPO/tests/guest/lib.sh" "$root/lib.sh"

@@ -54,6 +54,7 @@ mkdir -p "$KTREE/$DRIVER_SUBDIR"
 rsync -rc --delete \
 	--include='/Kconfig' --include='/Makefile' --include='/*.rs' \
 	--include='/uapi/***' --include='/tests/' --include='/tests/kunit/***' \
+	--include='/tests/modules/***' \
 	--exclude='*' "$REPO/" "$KTREE/$DRIVER_SUBDIR/"
 
 say "kernel $(make -s -C "$KTREE" kernelversion) (Debian $(basename "$KEY_DIR" | sed 's/^linux-//')), series ${SERIES_HASH:0:12}, cache $KEY_DIR"

@@ -21,6 +21,14 @@ check "insmod sevguest.ko vmpck_id=2" insmod $ko vmpck_id=2
 check "vmpck_id=2 reads back from sysfs" [ "$(cat $p)" = 2 ]
 check "the module sees vmpck_id=2" sh -c 'dmesg | grep -q "vmpck_id=2,"'
 rmmod sevguest
+# module! names with hyphens (the platform bus matches drivers by name).
+h=/lib/modules/sevguest-hyphen-test.ko
+check "insmod a module named sevguest-hyphen-test" insmod $h level=3
+check "it logs under its hyphenated name" \
+	sh -c 'dmesg | grep -q "sevguest-hyphen-test: loaded as sevguest-hyphen-test, level=3"'
+check "its parameter is under /sys/module/sevguest_hyphen_test" \
+	[ "$(cat /sys/module/sevguest_hyphen_test/parameters/level)" = 3 ]
+check "rmmod sevguest_hyphen_test" rmmod sevguest_hyphen_test
 cycles=0
 i=0
 while [ $i -lt 10 ]; do
