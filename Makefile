@@ -14,7 +14,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help deps tree kernel module kunit selftest demo lint clippy rustfmtcheck \
-	checkpatch export-patches check clean
+	checkpatch export-patches check-series check clean
 
 # Every target first makes sure the toolchain and the kernel tree are in place
 # (both quick when they are).
@@ -24,7 +24,7 @@ help:
 	@echo "make demo        build, boot the guest, load sevguest, show what it reports"
 	@echo "make check       lint + KUnit + guest smoke test, debug kernel config"
 	@echo "finer targets:   deps tree kernel module kunit selftest lint clippy"
-	@echo "                 rustfmtcheck checkpatch export-patches clean"
+	@echo "                 rustfmtcheck checkpatch check-series export-patches clean"
 	@echo "cache:           $${SEVGUEST_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/sevguest}"
 
 deps:
@@ -53,6 +53,9 @@ clippy rustfmtcheck checkpatch:
 
 export-patches:
 	@scripts/export-patches.sh
+
+check-series:
+	@$(PREP) && scripts/build.sh kernel && scripts/check-series.sh
 
 check:
 	@scripts/check.sh

@@ -339,3 +339,87 @@ const _: () = {
     assert!(SNP_GET_DERIVED_KEY == 0xc020_5301);
     assert!(SNP_GET_EXT_REPORT == 0xc020_5302);
 };
+
+// The same layouts as the kernel's own headers (`asm/sev.h` for the message and the secrets page,
+// `uapi/linux/sev-guest.h` for the ioctl ABI), field by field: a drift fails the build.
+const _: () = {
+    use kernel::{bindings as b, uapi as u};
+    macro_rules! same_layout {
+        ($ours:ty, $theirs:ty, $($f:ident = $g:ident),* $(,)?) => {
+            assert!(size_of::<$ours>() == size_of::<$theirs>());
+            $(assert!(offset_of!($ours, $f) == offset_of!($theirs, $g));)*
+        };
+    }
+    same_layout!(
+        SnpGuestMsgHdr,
+        b::snp_guest_msg_hdr,
+        authtag = authtag,
+        msg_seqno = msg_seqno,
+        rsvd1 = rsvd1,
+        algo = algo,
+        hdr_version = hdr_version,
+        hdr_sz = hdr_sz,
+        msg_type = msg_type,
+        msg_version = msg_version,
+        msg_sz = msg_sz,
+        rsvd2 = rsvd2,
+        msg_vmpck = msg_vmpck,
+        rsvd3 = rsvd3
+    );
+    same_layout!(SnpGuestMsg, b::snp_guest_msg, hdr = hdr, payload = payload);
+    same_layout!(
+        SnpSecretsPage,
+        b::snp_secrets_page,
+        version = version,
+        fms = fms,
+        gosvw = gosvw,
+        vmpck = vmpck0,
+        os_area = os_area,
+        vmsa_tweak_bitmap = vmsa_tweak_bitmap,
+        svsm_base = svsm_base,
+        svsm_caa = svsm_caa,
+        svsm_guest_vmpl = svsm_guest_vmpl,
+        rsvd4 = rsvd4
+    );
+    same_layout!(
+        SecretsOsArea,
+        b::secrets_os_area,
+        msg_seqno = msg_seqno_0,
+        ap_jump_table_pa = ap_jump_table_pa,
+        guest_usage = guest_usage
+    );
+    same_layout!(
+        SnpReportReq,
+        u::snp_report_req,
+        user_data = user_data,
+        vmpl = vmpl,
+        rsvd = rsvd
+    );
+    same_layout!(SnpReportResp, u::snp_report_resp, data = data);
+    same_layout!(
+        SnpDerivedKeyReq,
+        u::snp_derived_key_req,
+        root_key_select = root_key_select,
+        rsvd = rsvd,
+        guest_field_select = guest_field_select,
+        vmpl = vmpl,
+        guest_svn = guest_svn,
+        tcb_version = tcb_version
+    );
+    same_layout!(SnpDerivedKeyResp, u::snp_derived_key_resp, data = data);
+    same_layout!(
+        SnpExtReportReq,
+        u::snp_ext_report_req,
+        data = data,
+        certs_address = certs_address,
+        certs_len = certs_len
+    );
+    same_layout!(
+        SnpGuestRequestIoctl,
+        u::snp_guest_request_ioctl,
+        msg_version = msg_version,
+        req_data = req_data,
+        resp_data = resp_data,
+        exitinfo2 = __bindgen_anon_1
+    );
+};
