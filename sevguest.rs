@@ -11,6 +11,7 @@ use kernel::cc_platform::{self, Attr};
 use kernel::prelude::*;
 
 mod crypto;
+mod ghcb;
 mod msg;
 
 #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
@@ -28,6 +29,10 @@ mod crypto_test;
 #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
 #[path = "tests/kunit/gcm_vectors.rs"]
 mod gcm_vectors;
+
+#[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+#[path = "tests/kunit/ghcb_test.rs"]
+mod ghcb_test;
 
 module! {
     type: SevGuest,
