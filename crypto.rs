@@ -103,7 +103,7 @@ impl Cipher {
         let tfm = NonNull::new(tfm).ok_or(ENOMEM)?;
         let free_tfm = |e: Error| {
             // SAFETY: `tfm` was allocated above and is not used again.
-            unsafe { bindings::crypto_free_aead(tfm.as_ptr()) };
+            unsafe { free_aead(tfm.as_ptr()) };
             e
         };
         // SAFETY: `tfm` is a valid transform; `key` is valid for `VMPCK_KEY_LEN` bytes.
@@ -188,7 +188,18 @@ impl Drop for Cipher {
         // are freed with `kfree_sensitive`, which erases the key schedule.
         unsafe {
             bindings::aead_request_free(self.req.as_ptr());
-            bindings::crypto_free_aead(self.tfm.as_ptr());
+            free_aead(self.tfm.as_ptr());
         }
     }
+}
+
+/// `crypto_free_aead()`, which is an inline around `crypto_destroy_tfm()`.
+///
+/// # Safety
+///
+/// `tfm` must be a transform from `crypto_alloc_aead()` that is not used again.
+unsafe fn free_aead(tfm: *mut bindings::crypto_aead) {
+    // SAFETY: `tfm` is valid (the caller's contract), so its `base` is too; the transform is
+    // freed with `kfree_sensitive`, erasing the key schedule.
+    unsafe { bindings::crypto_destroy_tfm(tfm.cast(), core::ptr::addr_of_mut!((*tfm).base)) };
 }

@@ -15,7 +15,7 @@
 // The request engine is the next step; until it lands, only the KUnit suite uses this.
 #![allow(dead_code)]
 
-use kernel::{bindings, error::code::*, uapi};
+use kernel::{bindings, error::code::*, mem_encrypt::DecryptedPages, uapi};
 
 /// `SNP_GUEST_VMM_ERR(x)`: a VMM error code in the high half of `exitinfo2`.
 const fn vmm_err(code: u32) -> u64 {
@@ -125,14 +125,29 @@ pub(crate) struct RequestPages {
 pub(crate) trait Hypervisor: Send {
     /// Sends the request in `pages` once. Must not sleep for long: it may run with interrupts
     /// off, as the GHCB call does.
-    fn issue(&mut self, exit: ExitCode, pages: &RequestPages) -> Outcome;
+    ///
+    /// `req` and `resp` are the shared pages `pages` names, as the hypervisor sees them: the
+    /// real one goes by the physical addresses only, a fake firmware reads and writes these.
+    fn issue(
+        &mut self,
+        exit: ExitCode,
+        pages: &RequestPages,
+        req: &DecryptedPages,
+        resp: &mut DecryptedPages,
+    ) -> Outcome;
 }
 
 /// The real hypervisor, through `snp_issue_guest_request()`.
 pub(crate) struct Ghcb;
 
 impl Hypervisor for Ghcb {
-    fn issue(&mut self, exit: ExitCode, pages: &RequestPages) -> Outcome {
+    fn issue(
+        &mut self,
+        exit: ExitCode,
+        pages: &RequestPages,
+        _req: &DecryptedPages,
+        _resp: &mut DecryptedPages,
+    ) -> Outcome {
         // `unsigned long` is 64 bits on x86_64, the only architecture with SEV: lossless.
         let mut input = bindings::snp_req_data {
             req_gpa: pages.req_gpa as _,

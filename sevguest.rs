@@ -11,8 +11,10 @@ use kernel::cc_platform::{self, Attr};
 use kernel::prelude::*;
 
 mod crypto;
+mod engine;
 mod ghcb;
 mod msg;
+mod secrets;
 
 #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
 #[path = "tests/kunit/msg_test.rs"]
@@ -33,6 +35,14 @@ mod gcm_vectors;
 #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
 #[path = "tests/kunit/ghcb_test.rs"]
 mod ghcb_test;
+
+#[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+#[path = "tests/kunit/fake_fw.rs"]
+mod fake_fw;
+
+#[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+#[path = "tests/kunit/engine_test.rs"]
+mod engine_test;
 
 module! {
     type: SevGuest,

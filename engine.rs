@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The request engine: one guest message, from sealing to the verified answer.
+//!
+//! The rule everything here serves: no (VMPCK, IV) pair may seal two plaintexts. The IV is the
+//! sequence number, so once a sealed message has been exposed to the hypervisor it is either
+//! completed (the firmware answered and the counter moved on by 2) or the VMPCK is wiped.
+//! [`Exposed`] is that state: the only way out of it is [`Exposed::complete`] or
+//! [`Exposed::fail`], and dropping it any other way wipes the key. A retry (throttling, the
+//! certificate-length probe) re-sends the byte-identical sealed message, never a re-encryption,
+//! and nothing between exposure and completion allocates or copies from user space.
+
+// Probe and the ioctls are the next step; until they land, only the KUnit suite uses this.
+#![allow(dead_code)]
+
+use crate::crypto::{Cipher, MsgBuf};
+use crate::ghcb::{ExitCode, Hypervisor, Outcome, RequestPages, EXITINFO2_INVALID_LEN};
+use crate::msg::{MsgType, SnpGuestMsgHdr, SNP_GUEST_MSG_PAYLOAD_SIZE};
+use crate::secrets::{Secrets, SecretsPage};
+use kernel::{
+    bindings,
+    mem_encrypt::DecryptedPages,
+    prelude::*,
+    time::{ktime_ms_delta, msecs_to_jiffies, Ktime},
+    types::AsBytes,
+};
+
+/// How long, and how often, a throttled request is sent again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RetryPolicy {
+    /// Give up (and wipe the key) once the host has been busy for this long.
+    pub(crate) window_ms: u32,
+    /// The first pause before sending again.
+    pub(crate) first_delay_ms: u32,
+    /// Pauses double up to this.
+    pub(crate) max_delay_ms: u32,
+}
+
+impl RetryPolicy {
+    /// The C driver's 60 s window, but resending after 10 ms first and backing off to 1 s, so a
+    /// short throttle costs milliseconds (C sleeps 2 s each time) while a host that stays busy
+    /// sees about as many resends as from C (about 60 against 30).
+    pub(crate) const DEFAULT: Self = Self {
+        window_ms: 60_000,
+        first_delay_ms: 10,
+        max_delay_ms: 1000,
+    };
+}
+
+/// A failed request: the errno and what the ioctl reports besides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Failure {
+    /// The errno.
+    pub(crate) err: Error,
+    /// The `exitinfo2` to report, when the request reached the hypervisor.
+    pub(crate) exitinfo2: Option<u64>,
+    /// For a certificate buffer that was too small: the page count the host asked for
+    /// (untrusted, unchecked).
+    pub(crate) certs_npages: Option<u64>,
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        Self {
+            err,
+            exitinfo2: None,
+            certs_npages: None,
+        }
+    }
+}
+
+/// The state of one VMPCK's conversation with the firmware. Lives behind the device lock:
+/// every method takes `&mut self`.
+pub(crate) struct Engine<H: Hypervisor, S: SecretsPage> {
+    hv: H,
+    retry: RetryPolicy,
+    secrets: Secrets<S>,
+    /// `None` once the key is wiped: every request then fails with `ENOTTY`.
+    cipher: Option<Cipher>,
+    shared_req: DecryptedPages,
+    shared_resp: DecryptedPages,
+    /// Private staging copies: the request is sealed here, the response checked here.
+    req: MsgBuf,
+    resp: MsgBuf,
+    resends: u32,
+}
+
+impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
+    /// Sets up the engine for the VMPCK of `secrets`: its cipher, the shared pages and the
+    /// private buffers, everything a request needs.
+    ///
+    /// An all-zero key is refused (`EINVAL`): it was wiped, here or by an earlier module or
+    /// kernel, or never provisioned.
+    pub(crate) fn new(hv: H, secrets: Secrets<S>, retry: RetryPolicy) -> Result<Self> {
+        let Some(key) = secrets.key()? else {
+            pr_err!(
+                "VMPCK{} is all zeros (wiped earlier, or not provisioned): not using it\n",
+                secrets.id().get()
+            );
+            return Err(EINVAL);
+        };
+        let cipher = Cipher::new(key.bytes())?;
+        drop(key);
+        Ok(Self {
+            hv,
+            retry,
+            secrets,
+            cipher: Some(cipher),
+            shared_req: DecryptedPages::new(1, GFP_KERNEL)?,
+            shared_resp: DecryptedPages::new(1, GFP_KERNEL)?,
+            req: MsgBuf::new()?,
+            resp: MsgBuf::new()?,
+            resends: 0,
+        })
+    }
+
+    /// Whether the key has been wiped.
+    pub(crate) fn is_disabled(&self) -> bool {
+        self.cipher.is_none()
+    }
+
+    /// The VMPCK's sequence counter, as the secrets page holds it.
+    pub(crate) fn counter(&self) -> Result<u32> {
+        self.secrets.counter()
+    }
+
+    /// How many times the last request was sent again because the host was busy.
+    pub(crate) fn last_resends(&self) -> u32 {
+        self.resends
+    }
+
+    /// The hypervisor, for tests to inspect.
+    #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+    pub(crate) fn hv(&mut self) -> &mut H {
+        &mut self.hv
+    }
+
+    /// Whether the key is still in the secrets page, for tests.
+    #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+    pub(crate) fn key_in_secrets_page(&self) -> Result<bool> {
+        Ok(self.secrets.key()?.is_some())
+    }
+
+    /// Sends `req` as a `msg_type` message of version `msg_version` and writes the answer's
+    /// payload into `resp` (zero-padded; a longer answer is refused).
+    pub(crate) fn send(
+        &mut self,
+        exit: ExitCode,
+        msg_type: MsgType,
+        msg_version: u8,
+        req: &[u8],
+        resp: &mut [u8],
+    ) -> Result<(), Failure> {
+        let resp_type = msg_type.response().ok_or(EINVAL)?;
+        let Some(cipher) = self.cipher.as_mut() else {
+            return Err(ENOTTY.into());
+        };
+        if req.len() > SNP_GUEST_MSG_PAYLOAD_SIZE {
+            return Err(EINVAL.into());
+        }
+        // R3, R4: the next sequence number, refused before anything is exposed if the 32-bit
+        // counter would wrap (the key is kept: nothing was sent).
+        let seqno = u64::from(self.secrets.counter()?) + 1;
+        if seqno >= u64::from(u32::MAX) {
+            pr_err!(
+                "VMPCK{} sequence numbers exhausted\n",
+                self.secrets.id().get()
+            );
+            return Err(EIO.into());
+        }
+        // R5, R6: build and seal in private memory.
+        self.req.as_bytes_mut().fill(0);
+        self.req.hdr = SnpGuestMsgHdr::request(
+            seqno,
+            msg_type,
+            msg_version,
+            req.len() as u16,
+            self.secrets.id().get(),
+        );
+        self.req.payload[..req.len()].copy_from_slice(req);
+        cipher.seal(&mut self.req, req.len())?;
+
+        // R7: no stale answer can pass for a new one.
+        self.shared_resp.fill_zero();
+        let mut exposed = Exposed {
+            engine: self,
+            seqno,
+            advanced: false,
+            settled: false,
+        };
+        let outcome = exposed.issue(exit);
+        // R11: the firmware may have consumed `seqno` and `seqno + 1`: never use them again.
+        exposed.advance();
+        match outcome {
+            Outcome::Done => exposed.verify(resp_type, msg_version, resp),
+            Outcome::Busy => Err(exposed.fail(ETIMEDOUT, outcome.exitinfo2())),
+            Outcome::InvalidLen { npages } if exit == ExitCode::ExtGuestRequest => {
+                // R10: the certificate buffer was too small. Send the same bytes as a plain
+                // request so the firmware consumes the sequence number, then report the size.
+                match exposed.issue(ExitCode::GuestRequest) {
+                    Outcome::Done => {
+                        exposed.complete();
+                        Err(Failure {
+                            err: EIO,
+                            exitinfo2: Some(EXITINFO2_INVALID_LEN),
+                            certs_npages: Some(npages),
+                        })
+                    }
+                    // W2: the real error reaches user space, and the key goes.
+                    Outcome::Busy => Err(exposed.fail(ETIMEDOUT, Outcome::Busy.exitinfo2())),
+                    again => Err(exposed.fail(EIO, again.exitinfo2())),
+                }
+            }
+            _ => Err(exposed.fail(EIO, outcome.exitinfo2())),
+        }
+    }
+}
+
+/// A sealed request the hypervisor has seen.
+///
+/// It must be settled: [`Exposed::complete`] when the firmware's genuine answer arrived,
+/// [`Exposed::fail`] otherwise, which wipes the key. Dropping it unsettled (an early return, a
+/// path someone forgot) also wipes the key, and the counter moves on either way.
+#[must_use = "an exposed request must be completed or failed"]
+struct Exposed<'a, H: Hypervisor, S: SecretsPage> {
+    engine: &'a mut Engine<H, S>,
+    seqno: u64,
+    advanced: bool,
+    settled: bool,
+}
+
+impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
+    /// Sends the sealed message, again while the host says it is busy, inside the retry window,
+    /// pausing with a growing delay. The pauses sleep uninterruptibly: no busy loop even for a
+    /// task with a fatal signal pending (the C driver spins then: W8).
+    fn issue(&mut self, exit: ExitCode) -> Outcome {
+        let e = &mut *self.engine;
+        let pages = RequestPages {
+            req_gpa: e.shared_req.phys_addr(),
+            resp_gpa: e.shared_resp.phys_addr(),
+            certs_gpa: 0,
+            certs_npages: 0,
+        };
+        let start = Ktime::ktime_get();
+        let mut delay = e.retry.first_delay_ms;
+        e.resends = 0;
+        loop {
+            // R8: byte for byte the message sealed once, whatever the host did to the page.
+            if e.shared_req.write_from(0, e.req.as_bytes()).is_err() {
+                return Outcome::NoCall;
+            }
+            let outcome = e.hv.issue(exit, &pages, &e.shared_req, &mut e.shared_resp);
+            if outcome != Outcome::Busy
+                || ktime_ms_delta(Ktime::ktime_get(), start) >= i64::from(e.retry.window_ms)
+            {
+                return outcome;
+            }
+            sleep_ms(delay);
+            delay = delay.saturating_mul(2).min(e.retry.max_delay_ms);
+            e.resends += 1;
+        }
+    }
+
+    /// Moves the counter past `seqno` and its answer.
+    fn advance(&mut self) {
+        if !self.advanced {
+            self.advanced = true;
+            // `seqno + 1` fits: `seqno < u32::MAX` was checked before sealing.
+            let next = (self.seqno + 1) as u32;
+            if self.engine.secrets.set_counter(next).is_err() {
+                self.engine.wipe();
+            }
+        }
+    }
+
+    /// The firmware answered: check the answer on a private copy and open it.
+    fn verify(
+        mut self,
+        resp_type: MsgType,
+        msg_version: u8,
+        out: &mut [u8],
+    ) -> Result<(), Failure> {
+        let e = &mut *self.engine;
+        // R13: copy first, then check and decrypt only the copy.
+        if e.shared_resp.read_into(0, e.resp.as_bytes_mut()).is_err() {
+            return Err(self.fail(EBADMSG, 0));
+        }
+        let hdr = e.resp.hdr;
+        let len = usize::from(hdr.msg_sz);
+        // R14: the answer to this request, of the right kind and size. The other header fields
+        // are in the AAD, so the tag check covers them.
+        if hdr.msg_seqno != self.seqno + 1
+            || hdr.msg_type != resp_type as u8
+            || hdr.msg_version != msg_version
+            || len > out.len()
+        {
+            return Err(self.fail(EBADMSG, 0));
+        }
+        let Some(cipher) = e.cipher.as_mut() else {
+            return Err(self.fail(ENOTTY, 0));
+        };
+        if cipher.open(&mut e.resp, len).is_err() {
+            return Err(self.fail(EBADMSG, 0));
+        }
+        out.fill(0);
+        out[..len].copy_from_slice(&e.resp.payload[..len]);
+        // The plaintext (a derived key, say) does not linger.
+        e.resp.as_bytes_mut().fill(0);
+        self.complete();
+        Ok(())
+    }
+
+    /// Settles the request as answered: the key stays.
+    fn complete(&mut self) {
+        self.advance();
+        self.settled = true;
+    }
+
+    /// Settles the request as failed: the key is wiped for good (R12, R14, R15).
+    fn fail(&mut self, err: Error, exitinfo2: u64) -> Failure {
+        self.advance();
+        self.engine.wipe();
+        self.settled = true;
+        Failure {
+            err,
+            exitinfo2: Some(exitinfo2),
+            certs_npages: None,
+        }
+    }
+}
+
+impl<H: Hypervisor, S: SecretsPage> Drop for Exposed<'_, H, S> {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.advance();
+            self.engine.wipe();
+        }
+    }
+}
+
+impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
+    /// Wipes the key in the secrets page and in the cipher.
+    fn wipe(&mut self) {
+        if self.cipher.take().is_some() {
+            pr_alert!(
+                "Disabling VMPCK{} communication key to prevent IV reuse.\n",
+                self.secrets.id().get()
+            );
+        }
+        self.secrets.wipe_key();
+    }
+}
+
+/// Sleeps for about `ms` milliseconds, ignoring signals.
+fn sleep_ms(ms: u32) {
+    let jiffies = msecs_to_jiffies(ms);
+    // SAFETY: Called from process context (an ioctl or configfs read) holding only sleepable
+    // locks; sleeping is allowed there.
+    unsafe { bindings::schedule_timeout_uninterruptible(jiffies as _) };
+}

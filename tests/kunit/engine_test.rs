@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit: the request engine against a fake firmware behind a hostile hypervisor, one case
+//! per row of FAULTS.md that can be driven in-kernel. Each case pins the errno, the
+//! `exitinfo2` reported, the counter, whether the key was wiped (in the engine and in the
+//! secrets page), and that the firmware never saw one sequence number with two ciphertexts.
+
+use kernel::macros::kunit_tests;
+
+#[kunit_tests(sevguest_engine)]
+mod tests {
+    use crate::engine::{Engine, Failure, RetryPolicy};
+    use crate::fake_fw::{FakeFw, Fault, MemSecrets, REPORT_RSP_LEN};
+    use crate::ghcb::{ExitCode, EXITINFO2_BUSY, EXITINFO2_INVALID_LEN, EXITINFO2_NO_FW_CALL};
+    use crate::msg::MsgType;
+    use crate::secrets::{Secrets, VmpckId};
+    use kernel::error::{code::*, Error, Result};
+    use kernel::prelude::*;
+
+    const RETRY: RetryPolicy = RetryPolicy {
+        window_ms: 40,
+        first_delay_ms: 1,
+        max_delay_ms: 4,
+    };
+
+    fn keys() -> [[u8; 32]; 4] {
+        let mut k = [[0u8; 32]; 4];
+        for (i, key) in k.iter_mut().enumerate() {
+            for (j, b) in key.iter_mut().enumerate() {
+                *b = (i * 64 + j + 1) as u8;
+            }
+        }
+        k
+    }
+
+    struct Rig {
+        engine: Engine<FakeFw, MemSecrets>,
+    }
+
+    /// An engine on VMPCK `id` whose counter (and the firmware's) starts at `counter`.
+    fn rig_at(id: u8, counter: u32) -> Result<Rig> {
+        let mut page = KBox::new([0u8; 4096], GFP_KERNEL)?;
+        let k = keys();
+        for (i, key) in k.iter().enumerate() {
+            page[0x20 + 32 * i..0x40 + 32 * i].copy_from_slice(key);
+        }
+        let off = 0xa0 + 4 * usize::from(id);
+        page[off..off + 4].copy_from_slice(&counter.to_le_bytes());
+        let mut counters = [0u32; 4];
+        counters[usize::from(id)] = counter;
+        let fw = FakeFw::new(&k, counters)?;
+        let secrets = Secrets::new(MemSecrets(page), VmpckId::new(id.into())?);
+        Ok(Rig {
+            engine: Engine::new(fw, secrets, RETRY)?,
+        })
+    }
+
+    fn rig() -> Result<Rig> {
+        rig_at(0, 0)
+    }
+
+    fn report_req(tag: u8) -> [u8; 96] {
+        let mut r = [0u8; 96];
+        r[..64].fill(tag);
+        r
+    }
+
+    impl Rig {
+        fn report(&mut self, exit: ExitCode, tag: u8) -> Result<KBox<[u8; 4000]>, Failure> {
+            let mut out =
+                KBox::new([0xaau8; 4000], GFP_KERNEL).map_err(|_| Failure::from(ENOMEM))?;
+            self.engine
+                .send(exit, MsgType::ReportReq, 1, &report_req(tag), &mut out[..])?;
+            Ok(out)
+        }
+
+        fn fault(&mut self, f: Fault) {
+            self.engine.hv().fault = f;
+        }
+
+        /// Whether the key is gone from the engine and the secrets page, and the next request
+        /// gets ENOTTY without reaching the hypervisor.
+        fn wiped(&mut self) -> bool {
+            let calls = self.engine.hv().calls;
+            let next = self.report(ExitCode::GuestRequest, 9);
+            self.engine.is_disabled()
+                && next.err().map(|f| f.err) == Some(ENOTTY)
+                && self.engine.hv().calls == calls
+                && self.engine.key_in_secrets_page() == Ok(false)
+        }
+
+        fn clean(&mut self) -> bool {
+            !self.engine.hv().iv_reuse
+        }
+    }
+
+    fn failure(err: Error, exitinfo2: u64) -> Failure {
+        Failure {
+            err,
+            exitinfo2: Some(exitinfo2),
+            certs_npages: None,
+        }
+    }
+
+    #[test]
+    fn report_round_trip_returns_the_answer_and_advances_counter_by_two() -> Result {
+        let mut r = rig()?;
+        let out = r.report(ExitCode::GuestRequest, 0x5a).map_err(|f| f.err)?;
+        assert_eq!(out[4..8], 0x4a0u32.to_le_bytes());
+        assert!(out[0x20 + 0x50..0x20 + 0x90].iter().all(|&b| b == 0x5a));
+        assert!(out[REPORT_RSP_LEN..].iter().all(|&b| b == 0));
+        assert_eq!(r.engine.counter()?, 2);
+        let out = r.report(ExitCode::GuestRequest, 0x11).map_err(|f| f.err)?;
+        assert!(out[0x20 + 0x50..0x20 + 0x90].iter().all(|&b| b == 0x11));
+        assert_eq!(r.engine.counter()?, 4);
+        assert!(!r.engine.is_disabled());
+        assert!(r.clean());
+        Ok(())
+    }
+
+    #[test]
+    fn derived_key_round_trip_returns_64_bytes() -> Result {
+        let mut r = rig()?;
+        let mut out = [0u8; 64];
+        r.engine
+            .send(
+                ExitCode::GuestRequest,
+                MsgType::KeyReq,
+                1,
+                &[7u8; 32],
+                &mut out,
+            )
+            .map_err(|f| f.err)?;
+        assert_eq!(out[0x20], 7);
+        assert_eq!(out[0x21], 7 ^ 1);
+        assert_eq!(r.engine.counter()?, 2);
+        Ok(())
+    }
+
+    #[test]
+    fn h01_busy_then_success_resends_identical_bytes() -> Result {
+        let mut r = rig()?;
+        r.fault(Fault::Busy(3));
+        r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
+        assert_eq!(r.engine.last_resends(), 3);
+        assert_eq!(r.engine.hv().calls, 4);
+        assert_eq!(r.engine.counter()?, 2);
+        assert!(!r.engine.is_disabled());
+        assert!(r.clean());
+        Ok(())
+    }
+
+    #[test]
+    fn h02_busy_past_the_window_times_out_and_wipes() -> Result {
+        let mut r = rig()?;
+        r.fault(Fault::BusyForever);
+        let f = r.report(ExitCode::GuestRequest, 1).err();
+        assert_eq!(f, Some(failure(ETIMEDOUT, EXITINFO2_BUSY)));
+        assert!(r.engine.last_resends() >= 3);
+        assert_eq!(r.engine.counter()?, 2);
+        assert!(r.wiped());
+        assert!(r.clean());
+        Ok(())
+    }
+
+    #[test]
+    fn h03_invalid_len_reissues_the_same_bytes_plain_and_reports_pages() -> Result {
+        for npages in 1..=4u64 {
+            let mut r = rig()?;
+            r.fault(Fault::InvalidLen(npages));
+            let f = r.report(ExitCode::ExtGuestRequest, 1).err();
+            assert_eq!(
+                f,
+                Some(Failure {
+                    err: EIO,
+                    exitinfo2: Some(EXITINFO2_INVALID_LEN),
+                    certs_npages: Some(npages),
+                })
+            );
+            let exits = &r.engine.hv().exits;
+            assert!(exits.len() == 2);
+            assert!(exits[0] == ExitCode::ExtGuestRequest && exits[1] == ExitCode::GuestRequest);
+            assert_eq!(r.engine.hv().served, 1);
+            assert_eq!(r.engine.counter()?, 2);
+            assert!(!r.engine.is_disabled());
+            assert!(r.clean());
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn h04_absurd_page_counts_are_reported_raw_and_never_computed_with() -> Result {
+        for npages in [0u64, 5, 1 << 20, 1 << 31, u64::from(u32::MAX)] {
+            let mut r = rig()?;
+            r.fault(Fault::InvalidLen(npages));
+            let f = r.report(ExitCode::ExtGuestRequest, 1).err();
+            assert_eq!(f.and_then(|f| f.certs_npages), Some(npages));
+            assert_eq!(r.engine.counter()?, 2);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn h05_invalid_len_on_a_plain_request_wipes() -> Result {
+        let mut r = rig()?;
+        r.fault(Fault::Error(EXITINFO2_INVALID_LEN));
+        let f = r.report(ExitCode::GuestRequest, 1).err();
+        assert_eq!(f, Some(failure(EIO, EXITINFO2_INVALID_LEN)));
+        assert_eq!(r.engine.counter()?, 2);
+        assert!(r.wiped());
+        Ok(())
+    }
+
+    #[test]
+    fn h06_failed_reissue_reports_the_real_error_and_wipes() -> Result {
+        let mut r = rig()?;
+        r.fault(Fault::InvalidLenThen(2));
+        let f = r.report(ExitCode::ExtGuestRequest, 1).err();
+        assert_eq!(f, Some(failure(EIO, 0x27)));
+        assert_eq!(r.engine.counter()?, 2);
+        assert!(r.wiped());
+        Ok(())
+    }
+
+    #[test]
+    fn h07_h08_firmware_and_vmm_errors_keep_exitinfo2_and_wipe() -> Result {
+        for e in [
+            0x16u64,
+            0x1d,
+            0x27,
+            0x1234_5678,
+            0x7_0000_0000,
+            0x3_0000_0016,
+        ] {
+            let mut r = rig()?;
+            r.fault(Fault::Error(e));
+            assert_eq!(
+                r.report(ExitCode::GuestRequest, 1).err(),
+                Some(failure(EIO, e))
+            );
+            assert_eq!(r.engine.counter()?, 2);
+            assert!(r.wiped());
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn h09_h10_no_firmware_call_is_eio_and_wipes() -> Result {
+        let mut r = rig()?;
+        r.fault(Fault::NoCall);
+        let f = r.report(ExitCode::GuestRequest, 1).err();
+        assert_eq!(f, Some(failure(EIO, EXITINFO2_NO_FW_CALL)));
+        assert_eq!(r.engine.counter()?, 2);
+        assert!(r.wiped());
+        Ok(())
+    }
+
+    /// Runs one hostile-response case: the answer must be refused with EBADMSG and the key
+    /// wiped, the counter moved on, and no IV reused.
+    fn refused(f: Fault) -> Result<bool> {
+        let mut r = rig()?;
+        // One genuine exchange first, so a replay has something to replay.
+        r.report(ExitCode::GuestRequest, 3).map_err(|f| f.err)?;
+        r.fault(f);
+        let got = r.report(ExitCode::GuestRequest, 4).err();
+        Ok(got == Some(failure(EBADMSG, 0)) && r.engine.counter()? == 4 && r.wiped() && r.clean())
+    }
+
+    #[test]
+    fn r01_r02_dropped_or_replayed_responses_wipe() -> Result {
+        assert!(refused(Fault::Drop)?);
+        assert!(refused(Fault::Replay)?);
+        Ok(())
+    }
+
+    #[test]
+    fn r03_each_aad_byte_flipped_wipes() -> Result {
+        for off in 0x30..0x60 {
+            assert!(refused(Fault::Flip(off, 0x01))?, "AAD byte {:#x}", off);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn r04_each_tag_byte_flipped_wipes() -> Result {
+        for off in 0..16 {
+            assert!(refused(Fault::Flip(off, 0x80))?, "tag byte {}", off);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn r05_a_ciphertext_bit_flipped_wipes() -> Result {
+        for off in [0x60, 0x61, 0x60 + 0x70, 0x60 + REPORT_RSP_LEN - 1] {
+            assert!(
+                refused(Fault::Flip(off, 0x04))?,
+                "ciphertext byte {:#x}",
+                off
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn r06_wrong_sequence_numbers_wipe() -> Result {
+        // The request of the second exchange is 3, its answer must be 4.
+        for s in [3u64, 7, 0, u64::MAX] {
+            assert!(refused(Fault::Seqno(s))?, "seqno {}", s);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn r07_r08_r09_wrong_type_version_or_size_wipe() -> Result {
+        assert!(refused(Fault::Type(MsgType::KeyRsp as u8))?);
+        assert!(refused(Fault::Type(MsgType::ReportReq as u8))?);
+        assert!(refused(Fault::Version(2))?);
+        assert!(refused(Fault::MsgSz(4000))?);
+        assert!(refused(Fault::MsgSz(0xffff))?);
+        Ok(())
+    }
+
+    #[test]
+    fn r11_request_changed_before_the_firmware_reads_it_is_eio_and_wipes() -> Result {
+        let mut r = rig()?;
+        r.fault(Fault::FlipRequest(0x60, 0x01));
+        let f = r.report(ExitCode::GuestRequest, 1).err();
+        assert_eq!(f, Some(failure(EIO, 0x1d)));
+        assert_eq!(r.engine.counter()?, 2);
+        assert!(r.wiped());
+        Ok(())
+    }
+
+    #[test]
+    fn r12_short_genuine_answer_succeeds_zero_filled() -> Result {
+        let mut r = rig()?;
+        r.engine.hv().report_len = 0x30;
+        let out = r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
+        assert_eq!(out[4..8], 0x4a0u32.to_le_bytes());
+        assert!(out[0x30..].iter().all(|&b| b == 0));
+        assert!(!r.engine.is_disabled());
+        Ok(())
+    }
+
+    #[test]
+    fn k01_counter_exhaustion_is_refused_before_exposure_and_keeps_the_key() -> Result {
+        // Stored 0xfffffffc: request 0xfffffffd works, then the next one would need
+        // 0xffffffff and is refused.
+        let mut r = rig_at(0, 0xffff_fffc)?;
+        r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
+        assert_eq!(r.engine.counter()?, 0xffff_fffe);
+        let calls = r.engine.hv().calls;
+        assert_eq!(
+            r.report(ExitCode::GuestRequest, 2).err(),
+            Some(Failure::from(EIO))
+        );
+        assert_eq!(r.engine.hv().calls, calls);
+        assert_eq!(r.engine.counter()?, 0xffff_fffe);
+        assert!(!r.engine.is_disabled());
+        Ok(())
+    }
+
+    #[test]
+    fn k02_all_zero_key_is_refused_at_setup() -> Result {
+        let page = KBox::new([0u8; 4096], GFP_KERNEL)?;
+        let fw = FakeFw::new(&keys(), [0; 4])?;
+        let secrets = Secrets::new(MemSecrets(page), VmpckId::new(1)?);
+        assert_eq!(Engine::new(fw, secrets, RETRY).err(), Some(EINVAL));
+        Ok(())
+    }
+
+    #[test]
+    fn k03_each_vmpck_id_seals_with_its_own_key() -> Result {
+        for id in 0..4u8 {
+            let mut r = rig_at(id, 10)?;
+            r.report(ExitCode::GuestRequest, id).map_err(|f| f.err)?;
+            assert_eq!(r.engine.counter()?, 12);
+        }
+        assert_eq!(VmpckId::new(4).err(), Some(EINVAL));
+        assert_eq!(VmpckId::new(-1).err(), Some(EINVAL));
+        Ok(())
+    }
+
+    #[test]
+    fn k04_after_a_wipe_requests_get_enotty_and_nothing_is_exposed() -> Result {
+        let mut r = rig()?;
+        r.fault(Fault::Error(0x16));
+        let _ = r.report(ExitCode::GuestRequest, 1);
+        for _ in 0..3 {
+            assert!(r.wiped());
+        }
+        assert_eq!(r.engine.counter()?, 2);
+        Ok(())
+    }
+}

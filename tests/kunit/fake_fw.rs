@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A fake SNP firmware behind a scriptable, hostile hypervisor, for the engine's KUnit suite.
+//!
+//! The firmware side seals and opens with the kernel's AES-GCM library (`lib/crypto`,
+//! `aesgcm_*`), not the crypto API the driver uses, so the two sides share no cipher code. It
+//! enforces the sequence numbers per VMPCK as the PSP does, and it keeps an IV-reuse monitor:
+//! a (VMPCK, seqno) seen with two different sealed requests is recorded.
+
+use crate::ghcb::{ExitCode, Hypervisor, Outcome, RequestPages};
+use crate::msg::{MsgType, SnpGuestMsg, SnpGuestMsgHdr, AAD_RANGE, AUTHTAG_LEN};
+use crate::secrets::SecretsPage;
+use kernel::{bindings, mem_encrypt::DecryptedPages, prelude::*, types::AsBytes};
+
+/// AES-256-GCM from `lib/crypto`.
+pub(crate) struct LibGcm(KBox<bindings::aesgcm_ctx>);
+
+impl LibGcm {
+    pub(crate) fn new(key: &[u8; 32]) -> Result<Self> {
+        // SAFETY: `aesgcm_ctx` is plain data, all zeros is a valid (empty) value.
+        let mut ctx = KBox::new(
+            unsafe { core::mem::zeroed::<bindings::aesgcm_ctx>() },
+            GFP_KERNEL,
+        )?;
+        // SAFETY: `ctx` is valid for writes; `key` holds 32 bytes.
+        kernel::error::to_result(unsafe {
+            bindings::aesgcm_expandkey(&mut *ctx, key.as_ptr(), 32, AUTHTAG_LEN as u32)
+        })?;
+        Ok(Self(ctx))
+    }
+
+    fn seal(&self, msg: &mut SnpGuestMsg, len: usize) {
+        let iv = msg.hdr.iv();
+        let aad: [u8; 48] = msg.hdr.as_bytes()[AAD_RANGE].try_into().unwrap_or([0; 48]);
+        let mut tag = [0u8; AUTHTAG_LEN];
+        let p = msg.payload.as_mut_ptr();
+        // SAFETY: `p` holds `len` bytes (in place is allowed), the other buffers are valid.
+        unsafe {
+            bindings::aesgcm_encrypt(
+                &*self.0,
+                p,
+                p,
+                len as i32,
+                aad.as_ptr(),
+                48,
+                iv.as_ptr(),
+                tag.as_mut_ptr(),
+            )
+        };
+        msg.hdr.authtag = [0; 32];
+        msg.hdr.authtag[..AUTHTAG_LEN].copy_from_slice(&tag);
+    }
+
+    fn open(&self, msg: &mut SnpGuestMsg, len: usize) -> bool {
+        let iv = msg.hdr.iv();
+        let aad: [u8; 48] = msg.hdr.as_bytes()[AAD_RANGE].try_into().unwrap_or([0; 48]);
+        let tag: [u8; AUTHTAG_LEN] = msg.hdr.authtag[..AUTHTAG_LEN].try_into().unwrap_or([0; 16]);
+        let p = msg.payload.as_mut_ptr();
+        // SAFETY: As in `seal`.
+        unsafe {
+            bindings::aesgcm_decrypt(
+                &*self.0,
+                p,
+                p,
+                len as i32,
+                aad.as_ptr(),
+                48,
+                iv.as_ptr(),
+                tag.as_ptr(),
+            )
+        }
+    }
+}
+
+/// What the hypervisor does to a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fault {
+    /// Passes requests to the firmware and answers back.
+    None,
+    /// Answers BUSY this many times, then behaves.
+    Busy(u32),
+    /// Always BUSY.
+    BusyForever,
+    /// INVALID_LEN with this page count on extended requests, then behaves.
+    InvalidLen(u64),
+    /// INVALID_LEN, then this error on the plain re-issue.
+    InvalidLenThen(u64),
+    /// This `exitinfo2` without calling the firmware.
+    Error(u64),
+    /// The VMGEXIT fails.
+    NoCall,
+    /// Claims success, leaves the response page alone.
+    Drop,
+    /// Serves, then answers with the previous genuine response instead.
+    Replay,
+    /// Serves, then XORs `mask` into byte `offset` of the response page.
+    Flip(usize, u8),
+    /// Serves, then sets the response header's `msg_seqno`.
+    Seqno(u64),
+    /// Serves, then sets the response header's `msg_type`.
+    Type(u8),
+    /// Serves, then sets the response header's `msg_version`.
+    Version(u8),
+    /// Serves, then sets the response header's `msg_sz`.
+    MsgSz(u16),
+    /// XORs `mask` into byte `offset` of the request page before the firmware reads it.
+    FlipRequest(usize, u8),
+}
+
+/// The firmware's answer payload length for a report: status, size, reserved, 1184-byte report.
+pub(crate) const REPORT_RSP_LEN: usize = 0x20 + 0x4a0;
+
+/// A fake PSP behind a hostile hypervisor.
+pub(crate) struct FakeFw {
+    keys: [LibGcm; 4],
+    /// The last sequence number used per VMPCK (the PSP's own counter).
+    last: [u64; 4],
+    pub(crate) fault: Fault,
+    /// Requests that reached the hypervisor (every send, resends included).
+    pub(crate) calls: u32,
+    /// Requests the firmware processed.
+    pub(crate) served: u32,
+    /// Exit codes of the calls, in order (first 8).
+    pub(crate) exits: KVec<ExitCode>,
+    /// Seen (vmpck, seqno, sealed request) for the IV-reuse monitor.
+    seen: KVec<(u8, u64, KBox<SnpGuestMsg>)>,
+    /// Set when one (VMPCK, seqno) came with two different sealed requests.
+    pub(crate) iv_reuse: bool,
+    /// The last genuine response page.
+    last_resp: Option<KBox<[u8; 4096]>>,
+    /// Payload length of report answers (a short genuine answer when below `REPORT_RSP_LEN`).
+    pub(crate) report_len: usize,
+    scratch: KBox<SnpGuestMsg>,
+}
+
+fn zeroed_msg() -> Result<KBox<SnpGuestMsg>> {
+    let b = KBox::<SnpGuestMsg>::new_uninit(GFP_KERNEL | kernel::alloc::flags::__GFP_ZERO)?;
+    // SAFETY: Zeroed memory is a valid `SnpGuestMsg` (plain bytes and integers).
+    Ok(unsafe { b.assume_init() })
+}
+
+impl FakeFw {
+    pub(crate) fn new(keys: &[[u8; 32]; 4], counters: [u32; 4]) -> Result<Self> {
+        Ok(Self {
+            keys: [
+                LibGcm::new(&keys[0])?,
+                LibGcm::new(&keys[1])?,
+                LibGcm::new(&keys[2])?,
+                LibGcm::new(&keys[3])?,
+            ],
+            last: counters.map(u64::from),
+            fault: Fault::None,
+            calls: 0,
+            served: 0,
+            exits: KVec::new(),
+            seen: KVec::new(),
+            iv_reuse: false,
+            last_resp: None,
+            report_len: REPORT_RSP_LEN,
+            scratch: zeroed_msg()?,
+        })
+    }
+
+    /// The PSP: checks and opens the request in `page`, writes a sealed answer. `Err` carries
+    /// the firmware status.
+    fn serve(&mut self, page: &DecryptedPages, resp: &mut DecryptedPages) -> Result<(), u64> {
+        let m = &mut *self.scratch;
+        page.read_into(0, m.as_bytes_mut()).map_err(|_| 0x16u64)?;
+        let hdr = m.hdr;
+        let vmpck = usize::from(hdr.msg_vmpck);
+        if vmpck > 3 || hdr.algo != 1 || hdr.hdr_version != 1 || hdr.hdr_sz != 96 {
+            return Err(0x16);
+        }
+        // The IV-reuse monitor, before anything else looks at the request.
+        let mut known = false;
+        for (v, s, sealed) in self.seen.iter() {
+            if usize::from(*v) == vmpck && *s == hdr.msg_seqno {
+                known = true;
+                if sealed.as_bytes() != m.as_bytes() {
+                    self.iv_reuse = true;
+                }
+            }
+        }
+        if !known && self.seen.len() < 64 {
+            let mut copy = zeroed_msg().map_err(|_| 0x17u64)?;
+            copy.as_bytes_mut().copy_from_slice(m.as_bytes());
+            self.seen
+                .push((hdr.msg_vmpck, hdr.msg_seqno, copy), GFP_KERNEL)
+                .map_err(|_| 0x17u64)?;
+        }
+        if hdr.msg_seqno != self.last[vmpck] + 1 {
+            return Err(0x16);
+        }
+        let len = usize::from(hdr.msg_sz);
+        if len > m.payload.len() || !self.keys[vmpck].open(m, len) {
+            return Err(0x1d);
+        }
+        let (rtype, rlen) = if hdr.msg_type == MsgType::ReportReq as u8 && len == 96 {
+            // status 0, report_size, then a report with REPORT_DATA at 0x50 and VMPL at 0x30.
+            let mut out = [0u8; 96];
+            out.copy_from_slice(&m.payload[..96]);
+            m.payload.fill(0);
+            m.payload[4..8].copy_from_slice(&0x4a0u32.to_le_bytes());
+            m.payload[0x20 + 0x50..0x20 + 0x90].copy_from_slice(&out[..64]);
+            m.payload[0x20 + 0x30..0x20 + 0x34].copy_from_slice(&out[64..68]);
+            (MsgType::ReportRsp, self.report_len)
+        } else if hdr.msg_type == MsgType::KeyReq as u8 && len == 32 {
+            let mut out = [0u8; 32];
+            out.copy_from_slice(&m.payload[..32]);
+            m.payload.fill(0);
+            for (i, b) in m.payload[0x20..0x40].iter_mut().enumerate() {
+                *b = out[i % 32] ^ (i as u8) ^ (vmpck as u8);
+            }
+            (MsgType::KeyRsp, 64)
+        } else {
+            return Err(0x16);
+        };
+        self.last[vmpck] = hdr.msg_seqno + 1;
+        m.hdr = SnpGuestMsgHdr::request(
+            hdr.msg_seqno + 1,
+            rtype,
+            hdr.msg_version,
+            rlen as u16,
+            hdr.msg_vmpck,
+        );
+        self.keys[vmpck].seal(m, rlen);
+        resp.write_from(0, m.as_bytes()).map_err(|_| 0x16u64)?;
+        self.served += 1;
+        self.remember_response(resp);
+        Ok(())
+    }
+
+    fn remember_response(&mut self, resp: &DecryptedPages) {
+        if let Ok(mut b) = KBox::new([0u8; 4096], GFP_KERNEL) {
+            if resp.read_into(0, &mut b[..]).is_ok() {
+                self.last_resp = Some(b);
+            }
+        }
+    }
+}
+
+impl Hypervisor for FakeFw {
+    fn issue(
+        &mut self,
+        exit: ExitCode,
+        _pages: &RequestPages,
+        req: &DecryptedPages,
+        resp: &mut DecryptedPages,
+    ) -> Outcome {
+        self.calls += 1;
+        if self.exits.len() < 8 {
+            let _ = self.exits.push(exit, GFP_KERNEL);
+        }
+        let served = |fw: &mut Self, resp: &mut DecryptedPages| match fw.serve(req, resp) {
+            Ok(()) => Outcome::Done,
+            Err(status) => Outcome::Error { exitinfo2: status },
+        };
+        match self.fault {
+            Fault::None => served(self, resp),
+            Fault::Busy(0) => {
+                self.fault = Fault::None;
+                served(self, resp)
+            }
+            Fault::Busy(k) => {
+                self.fault = Fault::Busy(k - 1);
+                Outcome::Busy
+            }
+            Fault::BusyForever => Outcome::Busy,
+            Fault::InvalidLen(n) | Fault::InvalidLenThen(n)
+                if exit == ExitCode::ExtGuestRequest =>
+            {
+                let _ = n;
+                Outcome::InvalidLen { npages: n }
+            }
+            Fault::InvalidLen(_) => served(self, resp),
+            Fault::InvalidLenThen(_) => Outcome::Error { exitinfo2: 0x27 },
+            Fault::Error(e) => Outcome::Error { exitinfo2: e },
+            Fault::NoCall => Outcome::NoCall,
+            Fault::Drop => Outcome::Done,
+            Fault::Replay => {
+                let prev = self.last_resp.take();
+                let o = served(self, resp);
+                if let Some(p) = prev {
+                    let _ = resp.write_from(0, &p[..]);
+                }
+                o
+            }
+            Fault::Flip(off, mask) => {
+                let o = served(self, resp);
+                let mut b = [0u8; 1];
+                if resp.read_into(off, &mut b).is_ok() {
+                    b[0] ^= mask;
+                    let _ = resp.write_from(off, &b);
+                }
+                o
+            }
+            Fault::Seqno(_) | Fault::Type(_) | Fault::Version(_) | Fault::MsgSz(_) => {
+                let o = served(self, resp);
+                let mut h = [0u8; 96];
+                let _ = resp.read_into(0, &mut h);
+                match self.fault {
+                    Fault::Seqno(s) => h[0x20..0x28].copy_from_slice(&s.to_le_bytes()),
+                    Fault::Type(t) => h[0x34] = t,
+                    Fault::Version(v) => h[0x35] = v,
+                    Fault::MsgSz(z) => h[0x36..0x38].copy_from_slice(&z.to_le_bytes()),
+                    _ => (),
+                }
+                let _ = resp.write_from(0, &h);
+                o
+            }
+            Fault::FlipRequest(off, mask) => {
+                // The hypervisor owns the shared request page: it can change it.
+                let mut b = [0u8; 1];
+                let _ = req.read_into(off, &mut b);
+                b[0] ^= mask;
+                // The fake reads through its own copy, so model the change there.
+                let o = match self.serve_flipped(req, resp, off, b[0]) {
+                    Ok(()) => Outcome::Done,
+                    Err(status) => Outcome::Error { exitinfo2: status },
+                };
+                o
+            }
+        }
+    }
+}
+
+impl FakeFw {
+    fn serve_flipped(
+        &mut self,
+        req: &DecryptedPages,
+        resp: &mut DecryptedPages,
+        off: usize,
+        byte: u8,
+    ) -> Result<(), u64> {
+        // Serve from a copy of the request page with one byte changed.
+        let mut copy = DecryptedPages::new(1, GFP_KERNEL).map_err(|_| 0x17u64)?;
+        let mut buf = KBox::new([0u8; 4096], GFP_KERNEL).map_err(|_| 0x17u64)?;
+        req.read_into(0, &mut buf[..]).map_err(|_| 0x16u64)?;
+        buf[off] = byte;
+        copy.write_from(0, &buf[..]).map_err(|_| 0x16u64)?;
+        self.serve(&copy, resp)
+    }
+}
+
+/// A secrets page in memory.
+pub(crate) struct MemSecrets(pub(crate) KBox<[u8; 4096]>);
+
+impl SecretsPage for MemSecrets {
+    fn read(&self, offset: usize, buf: &mut [u8]) -> Result {
+        let src = self.0.get(offset..offset + buf.len()).ok_or(EINVAL)?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+    fn write(&mut self, offset: usize, buf: &[u8]) -> Result {
+        let dst = self.0.get_mut(offset..offset + buf.len()).ok_or(EINVAL)?;
+        dst.copy_from_slice(buf);
+        Ok(())
+    }
+    fn zero_explicit(&mut self, offset: usize, len: usize) -> Result {
+        let dst = self.0.get_mut(offset..offset + len).ok_or(EINVAL)?;
+        dst.fill(0);
+        Ok(())
+    }
+}
