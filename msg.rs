@@ -12,7 +12,7 @@
 
 use core::mem::{offset_of, size_of};
 use core::ops::Range;
-use kernel::types::{AsBytes, FromBytes};
+use kernel::types::AsBytes;
 
 /// Size of a guest message page: header plus payload.
 pub(crate) const SNP_GUEST_MSG_SIZE: usize = 4096;
@@ -61,33 +61,29 @@ impl MsgType {
     }
 }
 
-/// `struct snp_guest_msg_hdr`: the 96-byte header of every guest message.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct SnpGuestMsgHdr {
-    /// GCM tag in bytes 0..16; the rest is zero.
-    pub(crate) authtag: [u8; 32],
-    /// Sequence number; also the IV. Not authenticated as AAD.
-    pub(crate) msg_seqno: u64,
-    pub(crate) rsvd1: [u8; 8],
-    /// `SNP_AEAD_AES_256_GCM`. First AAD byte.
-    pub(crate) algo: u8,
-    pub(crate) hdr_version: u8,
-    pub(crate) hdr_sz: u16,
-    pub(crate) msg_type: u8,
-    pub(crate) msg_version: u8,
-    /// Length of the payload in bytes.
-    pub(crate) msg_sz: u16,
-    pub(crate) rsvd2: u32,
-    /// Which VMPCK sealed the message (0..=3).
-    pub(crate) msg_vmpck: u8,
-    pub(crate) rsvd3: [u8; 35],
+kernel::bytes_struct! {
+    /// `struct snp_guest_msg_hdr`: the 96-byte header of every guest message.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(crate) struct SnpGuestMsgHdr {
+        /// GCM tag in bytes 0..16; the rest is zero.
+        pub(crate) authtag: [u8; 32],
+        /// Sequence number; also the IV. Not authenticated as AAD.
+        pub(crate) msg_seqno: u64,
+        pub(crate) rsvd1: [u8; 8],
+        /// `SNP_AEAD_AES_256_GCM`. First AAD byte.
+        pub(crate) algo: u8,
+        pub(crate) hdr_version: u8,
+        pub(crate) hdr_sz: u16,
+        pub(crate) msg_type: u8,
+        pub(crate) msg_version: u8,
+        /// Length of the payload in bytes.
+        pub(crate) msg_sz: u16,
+        pub(crate) rsvd2: u32,
+        /// Which VMPCK sealed the message (0..=3).
+        pub(crate) msg_vmpck: u8,
+        pub(crate) rsvd3: [u8; 35],
+    }
 }
-
-// SAFETY: Integers and byte arrays only, and no padding (the offset checks below prove it).
-unsafe impl AsBytes for SnpGuestMsgHdr {}
-// SAFETY: Integers and byte arrays only: every bit pattern is valid.
-unsafe impl FromBytes for SnpGuestMsgHdr {}
 
 impl SnpGuestMsgHdr {
     /// The header of a request, with a zero tag (sealing fills it in).
@@ -147,17 +143,13 @@ const _: () = {
     assert!(AAD_RANGE.end - AAD_RANGE.start == 48);
 };
 
-/// `struct snp_guest_msg`: one shared page, header then (sealed) payload.
-#[repr(C)]
-pub(crate) struct SnpGuestMsg {
-    pub(crate) hdr: SnpGuestMsgHdr,
-    pub(crate) payload: [u8; SNP_GUEST_MSG_PAYLOAD_SIZE],
+kernel::bytes_struct! {
+    /// `struct snp_guest_msg`: one shared page, header then (sealed) payload.
+    pub(crate) struct SnpGuestMsg {
+        pub(crate) hdr: SnpGuestMsgHdr,
+        pub(crate) payload: [u8; SNP_GUEST_MSG_PAYLOAD_SIZE],
+    }
 }
-
-// SAFETY: A header (itself `AsBytes`) and a byte array, no padding (checked below).
-unsafe impl AsBytes for SnpGuestMsg {}
-// SAFETY: Every bit pattern is valid for both fields.
-unsafe impl FromBytes for SnpGuestMsg {}
 
 const _: () = {
     assert!(size_of::<SnpGuestMsg>() == SNP_GUEST_MSG_SIZE);
@@ -165,37 +157,39 @@ const _: () = {
     assert!(SNP_GUEST_MSG_PAYLOAD_SIZE == 4000);
 };
 
-/// The OS area of the secrets page, owned by the guest kernel.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub(crate) struct SecretsOsArea {
-    /// Last sequence number the PSP used per VMPCK (the next request uses this + 1).
-    pub(crate) msg_seqno: [u32; 4],
-    pub(crate) ap_jump_table_pa: u64,
-    pub(crate) rsvd: [u8; 40],
-    pub(crate) guest_usage: [u8; 32],
+kernel::bytes_struct! {
+    /// The OS area of the secrets page, owned by the guest kernel.
+    #[derive(Clone, Copy)]
+    pub(crate) struct SecretsOsArea {
+        /// Last sequence number the PSP used per VMPCK (the next request uses this + 1).
+        pub(crate) msg_seqno: [u32; 4],
+        pub(crate) ap_jump_table_pa: u64,
+        pub(crate) rsvd: [u8; 40],
+        pub(crate) guest_usage: [u8; 32],
+    }
 }
 
-/// `struct snp_secrets_page`: the page the firmware fills with the VMPCKs at launch.
-#[repr(C, packed)]
-#[derive(Clone, Copy)]
-pub(crate) struct SnpSecretsPage {
-    pub(crate) version: u32,
-    pub(crate) imien_rsvd1: u32,
-    pub(crate) fms: u32,
-    pub(crate) rsvd2: u32,
-    pub(crate) gosvw: [u8; 16],
-    /// VMPCK0..VMPCK3.
-    pub(crate) vmpck: [[u8; VMPCK_KEY_LEN]; 4],
-    pub(crate) os_area: SecretsOsArea,
-    pub(crate) vmsa_tweak_bitmap: [u8; 64],
-    pub(crate) svsm_base: u64,
-    pub(crate) svsm_size: u64,
-    pub(crate) svsm_caa: u64,
-    pub(crate) svsm_max_version: u32,
-    pub(crate) svsm_guest_vmpl: u8,
-    pub(crate) rsvd3: [u8; 3],
-    pub(crate) rsvd4: [u8; 3744],
+kernel::bytes_struct! {
+    /// `struct snp_secrets_page`: the page the firmware fills with the VMPCKs at launch.
+    #[derive(Clone, Copy)]
+    pub(crate) struct SnpSecretsPage {
+        pub(crate) version: u32,
+        pub(crate) imien_rsvd1: u32,
+        pub(crate) fms: u32,
+        pub(crate) rsvd2: u32,
+        pub(crate) gosvw: [u8; 16],
+        /// VMPCK0..VMPCK3.
+        pub(crate) vmpck: [[u8; VMPCK_KEY_LEN]; 4],
+        pub(crate) os_area: SecretsOsArea,
+        pub(crate) vmsa_tweak_bitmap: [u8; 64],
+        pub(crate) svsm_base: u64,
+        pub(crate) svsm_size: u64,
+        pub(crate) svsm_caa: u64,
+        pub(crate) svsm_max_version: u32,
+        pub(crate) svsm_guest_vmpl: u8,
+        pub(crate) rsvd3: [u8; 3],
+        pub(crate) rsvd4: [u8; 3744],
+    }
 }
 
 const _: () = {
@@ -215,91 +209,70 @@ const _: () = {
     assert!(offset_of!(SnpSecretsPage, rsvd4) == 0x160);
 };
 
-/// `struct snp_report_req` (uapi): the `MSG_REPORT_REQ` payload, passed through as is.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub(crate) struct SnpReportReq {
-    /// `REPORT_DATA`: caller data the report binds.
-    pub(crate) user_data: [u8; 64],
-    pub(crate) vmpl: u32,
-    pub(crate) rsvd: [u8; 28],
+kernel::bytes_struct! {
+    /// `struct snp_report_req` (uapi): the `MSG_REPORT_REQ` payload, passed through as is.
+    #[derive(Clone, Copy)]
+    pub(crate) struct SnpReportReq {
+        /// `REPORT_DATA`: caller data the report binds.
+        pub(crate) user_data: [u8; 64],
+        pub(crate) vmpl: u32,
+        pub(crate) rsvd: [u8; 28],
+    }
 }
 
-/// `struct snp_report_resp` (uapi): the decrypted `MSG_REPORT_RSP` payload, zero-padded.
-#[repr(C)]
-pub(crate) struct SnpReportResp {
-    pub(crate) data: [u8; 4000],
+kernel::bytes_struct! {
+    /// `struct snp_report_resp` (uapi): the decrypted `MSG_REPORT_RSP` payload, zero-padded.
+    pub(crate) struct SnpReportResp {
+        pub(crate) data: [u8; 4000],
+    }
 }
 
-/// `struct snp_derived_key_req` (uapi): the `MSG_KEY_REQ` payload.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub(crate) struct SnpDerivedKeyReq {
-    pub(crate) root_key_select: u32,
-    pub(crate) rsvd: u32,
-    pub(crate) guest_field_select: u64,
-    pub(crate) vmpl: u32,
-    pub(crate) guest_svn: u32,
-    pub(crate) tcb_version: u64,
+kernel::bytes_struct! {
+    /// `struct snp_derived_key_req` (uapi): the `MSG_KEY_REQ` payload.
+    #[derive(Clone, Copy)]
+    pub(crate) struct SnpDerivedKeyReq {
+        pub(crate) root_key_select: u32,
+        pub(crate) rsvd: u32,
+        pub(crate) guest_field_select: u64,
+        pub(crate) vmpl: u32,
+        pub(crate) guest_svn: u32,
+        pub(crate) tcb_version: u64,
+    }
 }
 
-/// `struct snp_derived_key_resp` (uapi): the decrypted `MSG_KEY_RSP` payload.
-#[repr(C)]
-pub(crate) struct SnpDerivedKeyResp {
-    pub(crate) data: [u8; 64],
+kernel::bytes_struct! {
+    /// `struct snp_derived_key_resp` (uapi): the decrypted `MSG_KEY_RSP` payload.
+    pub(crate) struct SnpDerivedKeyResp {
+        pub(crate) data: [u8; 64],
+    }
 }
 
-/// `struct snp_ext_report_req` (uapi): a report request plus the caller's certificate buffer.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub(crate) struct SnpExtReportReq {
-    pub(crate) data: SnpReportReq,
-    pub(crate) certs_address: u64,
-    pub(crate) certs_len: u32,
-    /// Tail padding of the C struct, copied in and back verbatim as C does.
-    pub(crate) pad: u32,
+kernel::bytes_struct! {
+    /// `struct snp_ext_report_req` (uapi): a report request plus the caller's certificate buffer.
+    #[derive(Clone, Copy)]
+    pub(crate) struct SnpExtReportReq {
+        pub(crate) data: SnpReportReq,
+        pub(crate) certs_address: u64,
+        pub(crate) certs_len: u32,
+        /// Tail padding of the C struct, copied in and back verbatim as C does.
+        pub(crate) pad: u32,
+    }
 }
 
-/// `struct snp_guest_request_ioctl` (uapi): the argument of every `/dev/sev-guest` ioctl.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub(crate) struct SnpGuestRequestIoctl {
-    /// Message version for the header; must be non-zero.
-    pub(crate) msg_version: u8,
-    /// Implicit padding of the C struct, copied back verbatim.
-    pub(crate) pad: [u8; 7],
-    pub(crate) req_data: u64,
-    pub(crate) resp_data: u64,
-    /// GHCB `SW_EXITINFO2`: firmware error in bits 31:0, VMM error in bits 63:32.
-    pub(crate) exitinfo2: u64,
+kernel::bytes_struct! {
+    /// `struct snp_guest_request_ioctl` (uapi): the argument of every `/dev/sev-guest` ioctl.
+    #[derive(Clone, Copy)]
+    pub(crate) struct SnpGuestRequestIoctl {
+        /// Message version for the header; must be non-zero.
+        pub(crate) msg_version: u8,
+        /// Implicit padding of the C struct, copied back verbatim.
+        pub(crate) pad: [u8; 7],
+        pub(crate) req_data: u64,
+        pub(crate) resp_data: u64,
+        /// GHCB `SW_EXITINFO2`: firmware error in bits 31:0, VMM error in bits 63:32.
+        pub(crate) exitinfo2: u64,
+    }
 }
-
-// SAFETY: For each type below: integers and byte arrays only, without padding (explicit `pad`
-// fields where C has implicit padding; sizes checked below), so all bytes are initialised and
-// every bit pattern is valid.
-unsafe impl AsBytes for SnpReportReq {}
-// SAFETY: See above.
-unsafe impl FromBytes for SnpReportReq {}
-// SAFETY: See above.
-unsafe impl AsBytes for SnpReportResp {}
-// SAFETY: See above.
-unsafe impl FromBytes for SnpReportResp {}
-// SAFETY: See above.
-unsafe impl AsBytes for SnpDerivedKeyReq {}
-// SAFETY: See above.
-unsafe impl FromBytes for SnpDerivedKeyReq {}
-// SAFETY: See above.
-unsafe impl AsBytes for SnpDerivedKeyResp {}
-// SAFETY: See above.
-unsafe impl FromBytes for SnpDerivedKeyResp {}
-// SAFETY: See above.
-unsafe impl AsBytes for SnpExtReportReq {}
-// SAFETY: See above.
-unsafe impl FromBytes for SnpExtReportReq {}
-// SAFETY: See above.
-unsafe impl AsBytes for SnpGuestRequestIoctl {}
-// SAFETY: See above.
-unsafe impl FromBytes for SnpGuestRequestIoctl {}
 
 const _: () = {
     assert!(size_of::<SnpReportReq>() == 96);
