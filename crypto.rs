@@ -12,9 +12,6 @@
 //! The key lives only in the transform; dropping the [`Cipher`] frees the transform and its
 //! request with `kfree_sensitive`, which is how a VMPCK is wiped from the crypto side (W7).
 
-// The request engine is the next step; until it lands, only the KUnit suite uses the cipher.
-#![allow(dead_code)]
-
 use crate::msg::{SnpGuestMsg, AAD_RANGE, AUTHTAG_LEN, SNP_GUEST_MSG_PAYLOAD_SIZE, VMPCK_KEY_LEN};
 use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;

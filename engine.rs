@@ -10,9 +10,6 @@
 //! certificate-length probe) re-sends the byte-identical sealed message, never a re-encryption,
 //! and nothing between exposure and completion allocates or copies from user space.
 
-// Probe and the ioctls are the next step; until they land, only the KUnit suite uses this.
-#![allow(dead_code)]
-
 use crate::crypto::{Cipher, MsgBuf};
 use crate::ghcb::{ExitCode, Hypervisor, Outcome, RequestPages, EXITINFO2_INVALID_LEN};
 use crate::msg::{MsgType, SnpGuestMsgHdr, SNP_GUEST_MSG_PAYLOAD_SIZE};
@@ -120,11 +117,13 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
     }
 
     /// The VMPCK's sequence counter, as the secrets page holds it.
+    #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
     pub(crate) fn counter(&self) -> Result<u32> {
         self.secrets.counter()
     }
 
     /// How many times the last request was sent again because the host was busy.
+    #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
     pub(crate) fn last_resends(&self) -> u32 {
         self.resends
     }

@@ -12,9 +12,6 @@
 //! The engine reaches the hypervisor only through the [`Hypervisor`] trait, so KUnit can put
 //! a fake firmware in its place.
 
-// The request engine is the next step; until it lands, only the KUnit suite uses this.
-#![allow(dead_code)]
-
 use kernel::{bindings, error::code::*, mem_encrypt::DecryptedPages, uapi};
 
 /// `SNP_GUEST_VMM_ERR(x)`: a VMM error code in the high half of `exitinfo2`.

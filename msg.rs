@@ -6,8 +6,8 @@
 //! `MSG_KEY_REQ`), the secrets page, and `include/uapi/linux/sev-guest.h`. Every field offset
 //! is checked at compile time, so a layout mistake does not build. Safe code only.
 
-// The request engine is the next step; until it lands, most of the format is only used by the
-// compile-time checks and the KUnit suite.
+// SNP_GET_DERIVED_KEY and SNP_GET_EXT_REPORT (the next step) use the rest of the format; until
+// then parts of it serve only the compile-time checks.
 #![allow(dead_code)]
 
 use core::mem::{offset_of, size_of};

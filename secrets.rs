@@ -7,9 +7,6 @@
 //! (encrypted) memory the hypervisor cannot read or write, and both outlive the module, so a
 //! counter continues across reloads and a wiped key stays wiped (also across kexec).
 
-// Probe and the ioctls are the next step; until they land, only the KUnit suite uses this.
-#![allow(dead_code)]
-
 use crate::msg::{SecretsOsArea, SnpSecretsPage, VMPCK_KEY_LEN};
 use core::mem::offset_of;
 use kernel::{error::code::*, prelude::*};
