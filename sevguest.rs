@@ -11,7 +11,7 @@
 
 use core::mem::size_of;
 use engine::{Engine, RetryPolicy};
-use ghcb::{ExitCode, Ghcb};
+use ghcb::{ExitCode, Ghcb, Hypervisor};
 use kernel::{
     bindings, c_str,
     cc_platform::{self, Attr},
@@ -27,7 +27,7 @@ use kernel::{
     uaccess::UserSlice,
 };
 use msg::{MsgType, SnpGuestRequestIoctl, SnpReportReq, SnpReportResp};
-use secrets::{Secrets, VmpckId};
+use secrets::{Secrets, SecretsPage, VmpckId};
 
 mod crypto;
 mod engine;
@@ -62,6 +62,10 @@ mod fake_fw;
 #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
 #[path = "tests/kunit/engine_test.rs"]
 mod engine_test;
+
+#[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+#[path = "tests/kunit/ioctl_test.rs"]
+mod ioctl_test;
 
 module! {
     type: SevGuestModule,
@@ -148,12 +152,7 @@ impl platform::Driver for SevGuestDriver {
         })?;
         let id = vmpck_id()?;
         let engine = Engine::new(Ghcb, Secrets::new(secrets, id), RetryPolicy::DEFAULT)?;
-        let state = Arc::pin_init(
-            pin_init!(DeviceState {
-                engine <- new_mutex!(engine),
-            }),
-            GFP_KERNEL,
-        )?;
+        let state = Arc::pin_init(SnpDeviceState::new(engine), GFP_KERNEL)?;
         let this = KBox::try_pin_init(
             try_pin_init!(Self {
                 // SAFETY: The registration lives in this driver data, which is dropped only when
@@ -195,17 +194,27 @@ fn vmpck_id() -> Result<VmpckId> {
 
 /// What `/dev/sev-guest` serves: the request engine behind one lock.
 #[pin_data]
-struct DeviceState {
+pub(crate) struct DeviceState<H: Hypervisor, S: SecretsPage> {
     /// Owns the engine: the shared pages, the private buffers, the cipher, the counter and the
     /// key are reachable only with this lock held. User copies happen outside it.
     #[pin]
-    engine: Mutex<Engine<Ghcb, EncryptedMapping>>,
+    engine: Mutex<Engine<H, S>>,
 }
 
-impl DeviceState {
+/// The device state on real hardware.
+type SnpDeviceState = DeviceState<Ghcb, EncryptedMapping>;
+
+impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
+    /// The state of a device served by `engine`.
+    pub(crate) fn new(engine: Engine<H, S>) -> impl PinInit<Self> {
+        pin_init!(Self {
+            engine <- new_mutex!(engine),
+        })
+    }
+
     /// `snp_guest_ioctl()`: the argument is copied in, checked, dispatched, and copied back
     /// when `exitinfo2` is not zero, as the C driver does.
-    fn ioctl(&self, cmd: u32, arg: usize) -> Result<isize> {
+    pub(crate) fn ioctl(&self, cmd: u32, arg: usize) -> Result<isize> {
         let (mut reader, mut writer) =
             UserSlice::new(arg, size_of::<SnpGuestRequestIoctl>()).reader_writer();
         let mut io: SnpGuestRequestIoctl = reader.read()?;
@@ -265,14 +274,19 @@ struct SevGuestMisc;
 
 #[vtable]
 impl MiscDevice for SevGuestMisc {
-    type Ptr = Arc<DeviceState>;
-    type RegistrationData = Arc<DeviceState>;
+    type Ptr = Arc<SnpDeviceState>;
+    type RegistrationData = Arc<SnpDeviceState>;
 
     fn open(_file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<Self::Ptr> {
         Ok(misc.data().clone())
     }
 
-    fn ioctl(dev: ArcBorrow<'_, DeviceState>, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+    fn ioctl(
+        dev: ArcBorrow<'_, SnpDeviceState>,
+        _file: &File,
+        cmd: u32,
+        arg: usize,
+    ) -> Result<isize> {
         dev.ioctl(cmd, arg)
     }
 
@@ -280,7 +294,7 @@ impl MiscDevice for SevGuestMisc {
     /// (a `__u64` after a `__u8` is 4-byte aligned there), so passing their pointer through
     /// would misread it.
     fn compat_ioctl(
-        _dev: ArcBorrow<'_, DeviceState>,
+        _dev: ArcBorrow<'_, SnpDeviceState>,
         _file: &File,
         _cmd: u32,
         _arg: usize,

@@ -10,7 +10,7 @@ use kernel::macros::kunit_tests;
 #[kunit_tests(sevguest_engine)]
 mod tests {
     use crate::engine::{Engine, Failure, RetryPolicy};
-    use crate::fake_fw::{FakeFw, Fault, MemSecrets, REPORT_RSP_LEN};
+    use crate::fake_fw::{fake_engine, test_keys, FakeFw, Fault, MemSecrets, REPORT_RSP_LEN};
     use crate::ghcb::{ExitCode, EXITINFO2_BUSY, EXITINFO2_INVALID_LEN, EXITINFO2_NO_FW_CALL};
     use crate::msg::MsgType;
     use crate::secrets::{Secrets, VmpckId};
@@ -23,35 +23,14 @@ mod tests {
         max_delay_ms: 4,
     };
 
-    fn keys() -> [[u8; 32]; 4] {
-        let mut k = [[0u8; 32]; 4];
-        for (i, key) in k.iter_mut().enumerate() {
-            for (j, b) in key.iter_mut().enumerate() {
-                *b = (i * 64 + j + 1) as u8;
-            }
-        }
-        k
-    }
-
     struct Rig {
         engine: Engine<FakeFw, MemSecrets>,
     }
 
     /// An engine on VMPCK `id` whose counter (and the firmware's) starts at `counter`.
     fn rig_at(id: u8, counter: u32) -> Result<Rig> {
-        let mut page = KBox::new([0u8; 4096], GFP_KERNEL)?;
-        let k = keys();
-        for (i, key) in k.iter().enumerate() {
-            page[0x20 + 32 * i..0x40 + 32 * i].copy_from_slice(key);
-        }
-        let off = 0xa0 + 4 * usize::from(id);
-        page[off..off + 4].copy_from_slice(&counter.to_le_bytes());
-        let mut counters = [0u32; 4];
-        counters[usize::from(id)] = counter;
-        let fw = FakeFw::new(&k, counters)?;
-        let secrets = Secrets::new(MemSecrets(page), VmpckId::new(id.into())?);
         Ok(Rig {
-            engine: Engine::new(fw, secrets, RETRY)?,
+            engine: fake_engine(id, counter, RETRY)?,
         })
     }
 
@@ -363,7 +342,7 @@ mod tests {
     #[test]
     fn k02_all_zero_key_is_refused_at_setup() -> Result {
         let page = KBox::new([0u8; 4096], GFP_KERNEL)?;
-        let fw = FakeFw::new(&keys(), [0; 4])?;
+        let fw = FakeFw::new(&test_keys(), [0; 4])?;
         let secrets = Secrets::new(MemSecrets(page), VmpckId::new(1)?);
         assert_eq!(Engine::new(fw, secrets, RETRY).err(), Some(EINVAL));
         Ok(())

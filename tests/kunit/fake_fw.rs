@@ -362,3 +362,36 @@ impl SecretsPage for MemSecrets {
         Ok(())
     }
 }
+
+/// The four VMPCKs the tests provision.
+pub(crate) fn test_keys() -> [[u8; 32]; 4] {
+    let mut k = [[0u8; 32]; 4];
+    for (i, key) in k.iter_mut().enumerate() {
+        for (j, b) in key.iter_mut().enumerate() {
+            *b = (i * 64 + j + 1) as u8;
+        }
+    }
+    k
+}
+
+/// An engine on VMPCK `id` of a provisioned secrets page whose counter (and the firmware's)
+/// starts at `counter`, talking to a fake firmware.
+pub(crate) fn fake_engine(
+    id: u8,
+    counter: u32,
+    retry: crate::engine::RetryPolicy,
+) -> Result<crate::engine::Engine<FakeFw, MemSecrets>> {
+    let mut page = KBox::new([0u8; 4096], GFP_KERNEL)?;
+    let k = test_keys();
+    for (i, key) in k.iter().enumerate() {
+        page[0x20 + 32 * i..0x40 + 32 * i].copy_from_slice(key);
+    }
+    let off = 0xa0 + 4 * usize::from(id);
+    page[off..off + 4].copy_from_slice(&counter.to_le_bytes());
+    let mut counters = [0u32; 4];
+    counters[usize::from(id)] = counter;
+    let fw = FakeFw::new(&k, counters)?;
+    let secrets =
+        crate::secrets::Secrets::new(MemSecrets(page), crate::secrets::VmpckId::new(id.into())?);
+    crate::engine::Engine::new(fw, secrets, retry)
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit: the `/dev/sev-guest` ioctl ABI, errno and `exitinfo2` write-back as the C driver
+//! has them (upstream.md §2.1), on real user memory (`kunit_vm_mmap()`) and a fake firmware.
+
+use kernel::macros::kunit_tests;
+
+#[kunit_tests(sevguest_ioctl)]
+mod tests {
+    use crate::engine::RetryPolicy;
+    use crate::fake_fw::{fake_engine, FakeFw, Fault, MemSecrets};
+    use crate::msg::{SnpGuestRequestIoctl, SNP_GET_REPORT};
+    use crate::DeviceState;
+    use core::mem::size_of;
+    use kernel::bindings;
+    use kernel::error::code::*;
+    use kernel::prelude::*;
+    use kernel::sync::Arc;
+    use kernel::uaccess::UserSlice;
+
+    const RETRY: RetryPolicy = RetryPolicy {
+        window_ms: 20,
+        first_delay_ms: 1,
+        max_delay_ms: 4,
+    };
+    const PROT_READ: usize = 1;
+    const PROT_WRITE: usize = 2;
+    const MAP_PRIVATE: usize = 2;
+    const MAP_ANONYMOUS: usize = 0x20;
+    /// Where the test puts the pieces inside its user page.
+    const IO: usize = 0;
+    const REQ: usize = 0x100;
+    const RESP: usize = 0x1000;
+
+    /// User memory of this test: two writable pages.
+    fn user_pages(prot: usize) -> Result<usize> {
+        // SAFETY: Called from a KUnit case; the mapping is tracked and released by KUnit.
+        let addr = unsafe {
+            bindings::kunit_vm_mmap(
+                bindings::kunit_get_current_test(),
+                core::ptr::null_mut(),
+                0,
+                2 * 4096,
+                prot,
+                MAP_PRIVATE | MAP_ANONYMOUS,
+                0,
+            )
+        };
+        // An error comes back as a negative errno in the address.
+        if addr == 0 || addr > usize::MAX - 4095 {
+            return Err(ENOMEM);
+        }
+        Ok(addr)
+    }
+
+    struct Dev {
+        state: Arc<DeviceState<FakeFw, MemSecrets>>,
+        user: usize,
+    }
+
+    fn dev() -> Result<Dev> {
+        let engine = fake_engine(0, 0, RETRY)?;
+        Ok(Dev {
+            state: Arc::pin_init(DeviceState::new(engine), GFP_KERNEL)?,
+            user: user_pages(PROT_READ | PROT_WRITE)?,
+        })
+    }
+
+    impl Dev {
+        /// Writes the ioctl argument (with `exitinfo2` preset to a marker) and a report
+        /// request, runs `cmd`, and returns the result and the argument as it is afterwards.
+        fn run(
+            &self,
+            cmd: u32,
+            io: SnpGuestRequestIoctl,
+        ) -> Result<(Result<isize>, SnpGuestRequestIoctl)> {
+            UserSlice::new(self.user + IO, size_of::<SnpGuestRequestIoctl>())
+                .writer()
+                .write(&io)?;
+            let mut req = [0u8; 96];
+            req[..64].fill(0x42);
+            UserSlice::new(self.user + REQ, 96)
+                .writer()
+                .write_slice(&req)?;
+            let ret = self.state.ioctl(cmd, self.user + IO);
+            let after = UserSlice::new(self.user + IO, size_of::<SnpGuestRequestIoctl>())
+                .reader()
+                .read()?;
+            Ok((ret, after))
+        }
+
+        fn arg(&self, msg_version: u8) -> SnpGuestRequestIoctl {
+            SnpGuestRequestIoctl {
+                msg_version,
+                pad: [0; 7],
+                req_data: (self.user + REQ) as u64,
+                resp_data: (self.user + RESP) as u64,
+                exitinfo2: 0x5a5a,
+            }
+        }
+
+        fn fault(&self, f: Fault) {
+            self.state.engine.lock().hv().fault = f;
+        }
+    }
+
+    #[test]
+    fn get_report_succeeds_without_touching_exitinfo2() -> Result {
+        let d = dev()?;
+        let (ret, after) = d.run(SNP_GET_REPORT, d.arg(1))?;
+        assert_eq!(ret, Ok(0));
+        // C copies the argument back only when exitinfo2 != 0: on success it is not.
+        assert_eq!(after.exitinfo2, 0x5a5a);
+        let mut resp = KVec::from_elem(0u8, 4000, GFP_KERNEL)?;
+        UserSlice::new(d.user + RESP, 4000)
+            .reader()
+            .read_slice(&mut resp)?;
+        assert_eq!(resp[4..8], 0x4a0u32.to_le_bytes());
+        assert!(resp[0x20 + 0x50..0x20 + 0x90].iter().all(|&b| b == 0x42));
+        Ok(())
+    }
+
+    #[test]
+    fn u01_msg_version_zero_is_einval_without_write_back() -> Result {
+        let d = dev()?;
+        let (ret, after) = d.run(SNP_GET_REPORT, d.arg(0))?;
+        assert_eq!(ret, Err(EINVAL));
+        assert_eq!(after.exitinfo2, 0x5a5a);
+        Ok(())
+    }
+
+    #[test]
+    fn u02_null_request_or_response_is_einval_with_0xff() -> Result {
+        let d = dev()?;
+        let mut a = d.arg(1);
+        a.req_data = 0;
+        let (ret, after) = d.run(SNP_GET_REPORT, a)?;
+        assert_eq!((ret, after.exitinfo2), (Err(EINVAL), 0xff));
+        let mut a = d.arg(1);
+        a.resp_data = 0;
+        let (ret, after) = d.run(SNP_GET_REPORT, a)?;
+        assert_eq!((ret, after.exitinfo2), (Err(EINVAL), 0xff));
+        // Nothing reached the hypervisor.
+        assert_eq!(d.state.engine.lock().hv().calls, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn u03_bad_pointers_are_efault_and_keep_the_key() -> Result {
+        let d = dev()?;
+        assert_eq!(d.state.ioctl(SNP_GET_REPORT, 0x10), Err(EFAULT));
+        let mut a = d.arg(1);
+        a.req_data = 0x10;
+        let (ret, after) = d.run(SNP_GET_REPORT, a)?;
+        assert_eq!((ret, after.exitinfo2), (Err(EFAULT), 0xff));
+        let e = d.state.engine.lock();
+        assert!(!e.is_disabled());
+        assert_eq!(e.counter(), Ok(0));
+        Ok(())
+    }
+
+    #[test]
+    fn u04_unwritable_response_is_efault_after_the_counter_moved_and_keeps_the_key() -> Result {
+        let d = dev()?;
+        let ro = user_pages(PROT_READ)?;
+        let mut a = d.arg(1);
+        a.resp_data = ro as u64;
+        let (ret, after) = d.run(SNP_GET_REPORT, a)?;
+        assert_eq!(ret, Err(EFAULT));
+        assert_eq!(after.exitinfo2, 0x5a5a);
+        let e = d.state.engine.lock();
+        assert_eq!(e.counter(), Ok(2));
+        assert!(!e.is_disabled());
+        Ok(())
+    }
+
+    #[test]
+    fn u05_unknown_ioctls_are_enotty_with_0xff() -> Result {
+        let d = dev()?;
+        for cmd in [0xc018_5300u32, 0xc010_5300, 0xc020_5303, 0x5300, 0] {
+            let (ret, after) = d.run(cmd, d.arg(1))?;
+            assert_eq!((ret, after.exitinfo2), (Err(ENOTTY), 0xff));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn firmware_error_is_eio_and_writes_exitinfo2_back() -> Result {
+        let d = dev()?;
+        d.fault(Fault::Error(0x27));
+        let (ret, after) = d.run(SNP_GET_REPORT, d.arg(1))?;
+        assert_eq!((ret, after.exitinfo2), (Err(EIO), 0x27));
+        Ok(())
+    }
+
+    #[test]
+    fn throttled_past_the_window_is_etimedout_with_busy_written_back() -> Result {
+        let d = dev()?;
+        d.fault(Fault::BusyForever);
+        let (ret, after) = d.run(SNP_GET_REPORT, d.arg(1))?;
+        assert_eq!((ret, after.exitinfo2), (Err(ETIMEDOUT), 0x2_0000_0000));
+        Ok(())
+    }
+
+    #[test]
+    fn forged_response_is_ebadmsg_without_write_back_then_enotty() -> Result {
+        let d = dev()?;
+        d.fault(Fault::Flip(0, 1));
+        let (ret, after) = d.run(SNP_GET_REPORT, d.arg(1))?;
+        assert_eq!((ret, after.exitinfo2), (Err(EBADMSG), 0x5a5a));
+        // K04: the key is gone; ENOTTY, and the argument is not written back.
+        let (ret, after) = d.run(SNP_GET_REPORT, d.arg(1))?;
+        assert_eq!((ret, after.exitinfo2), (Err(ENOTTY), 0x5a5a));
+        // Even for unknown commands once the key is gone (the check comes first, as in C).
+        let (ret, after) = d.run(0x1234, d.arg(1))?;
+        assert_eq!((ret, after.exitinfo2), (Err(ENOTTY), 0x5a5a));
+        Ok(())
+    }
+}
