@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The kernel's own checks on our code: rustfmtcheck, a CLIPPY=1 build of the
-# driver, and checkpatch.pl on the patch series and on the driver sources.
+# driver, checkpatch.pl on the patch series and on the driver sources, and the
+# uapi header's layout against the kernel's.
 #
-#   lint.sh [rustfmtcheck|clippy|checkpatch]...   (default: all three)
+#   lint.sh [rustfmtcheck|clippy|checkpatch|uapi]...   (default: all four)
 source "$(dirname "$0")/lib.sh"
 init_cache
 
@@ -38,14 +39,24 @@ checkpatch() {
 	local cp=("$KTREE/scripts/checkpatch.pl" --no-tree -q --strict
 		--ignore FILE_PATH_CHANGES)
 	"${cp[@]}" "$REPO"/linux/patches/*.patch
-	(cd "$REPO" && "${cp[@]}" -f Kconfig *.rs tests/kunit/*.rs)
+	(cd "$REPO" && "${cp[@]}" -f Kconfig *.rs tests/kunit/*.rs tests/modules/*.rs \
+		uapi/linux/*.h)
+}
+
+# uapi/linux/sev-guest.h against the tree's include/uapi/linux/sev-guest.h: every size, offset
+# and ioctl number (a C file of static assertions, compiled against the installed headers).
+uapi() {
+	kmake "$GUEST_BUILD" -s headers
+	clang -fsyntax-only -Wall -Werror -I"$GUEST_BUILD/usr/include" \
+		-DOURS="\"$REPO/uapi/linux/sev-guest.h\"" -DTHEIRS='"linux/sev-guest.h"' \
+		"$REPO/tests/uapi/check_sev_guest_h.c"
 }
 
 checks=("$@")
-[ ${#checks[@]} -gt 0 ] || checks=(rustfmtcheck clippy checkpatch)
+[ ${#checks[@]} -gt 0 ] || checks=(rustfmtcheck clippy checkpatch uapi)
 for c in "${checks[@]}"; do
 	case "$c" in
-	rustfmtcheck | clippy | checkpatch) run "$c" "$c" ;;
+	rustfmtcheck | clippy | checkpatch | uapi) run "$c" "$c" ;;
 	*) die "unknown lint $c" ;;
 	esac
 done
