@@ -65,10 +65,16 @@ impl VmpckKey {
 
 impl Drop for VmpckKey {
     fn drop(&mut self) {
-        for b in self.0.iter_mut() {
-            // SAFETY: `b` is a valid, exclusive byte; a volatile write cannot be elided.
-            unsafe { core::ptr::write_volatile(b, 0) };
-        }
+        zeroize(&mut self.0[..]);
+    }
+}
+
+/// Overwrites `buf` with zeros in a way the compiler cannot elide (`memzero_explicit()`): for
+/// key material about to be freed.
+pub(crate) fn zeroize(buf: &mut [u8]) {
+    for b in buf.iter_mut() {
+        // SAFETY: `b` is a valid, exclusive byte; a volatile write cannot be elided.
+        unsafe { core::ptr::write_volatile(b, 0) };
     }
 }
 

@@ -23,10 +23,12 @@ use kernel::{
     platform,
     prelude::*,
     sync::{Arc, ArcBorrow, Mutex},
-    types::AsBytes,
+    types::{AsBytes, FromBytes},
     uaccess::UserSlice,
 };
-use msg::{MsgType, SnpGuestRequestIoctl, SnpReportReq, SnpReportResp};
+use msg::{
+    MsgType, SnpDerivedKeyReq, SnpDerivedKeyResp, SnpGuestRequestIoctl, SnpReportReq, SnpReportResp,
+};
 use secrets::{Secrets, SecretsPage, VmpckId};
 
 mod crypto;
@@ -229,6 +231,7 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
         }
         let ret = match cmd {
             msg::SNP_GET_REPORT => self.get_report(&mut io),
+            msg::SNP_GET_DERIVED_KEY => self.get_derived_key(&mut io),
             _ => Err(ENOTTY),
         };
         if io.exitinfo2 != 0 {
@@ -239,33 +242,61 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
 
     /// `SNP_GET_REPORT`: an attestation report for the caller's `REPORT_DATA`.
     fn get_report(&self, io: &mut SnpGuestRequestIoctl) -> Result {
+        let resp =
+            self.request::<SnpReportReq>(io, MsgType::ReportReq, size_of::<SnpReportResp>())?;
+        UserSlice::new(io.resp_data as usize, resp.len())
+            .writer()
+            .write_slice(&resp)
+    }
+
+    /// `SNP_GET_DERIVED_KEY`: a key derived by the firmware from the caller's selection.
+    fn get_derived_key(&self, io: &mut SnpGuestRequestIoctl) -> Result {
+        let mut resp =
+            self.request::<SnpDerivedKeyReq>(io, MsgType::KeyReq, size_of::<SnpDerivedKeyResp>())?;
+        let copied = UserSlice::new(io.resp_data as usize, resp.len())
+            .writer()
+            .write_slice(&resp);
+        // Key material: erased before the buffer goes back to the allocator.
+        secrets::zeroize(&mut resp);
+        copied
+    }
+
+    /// Copies the request payload `R` in from user space, sends it as `msg_type` and returns
+    /// the answer's payload (`resp_len` bytes, zero-padded). Sets `io.exitinfo2` as the C
+    /// driver reports it.
+    fn request<R: FromBytes + AsBytes>(
+        &self,
+        io: &mut SnpGuestRequestIoctl,
+        msg_type: MsgType,
+        resp_len: usize,
+    ) -> Result<KVec<u8>> {
         if io.req_data == 0 || io.resp_data == 0 {
             return Err(EINVAL);
         }
-        let req: SnpReportReq = UserSlice::new(io.req_data as usize, size_of::<SnpReportReq>())
+        let req: R = UserSlice::new(io.req_data as usize, size_of::<R>())
             .reader()
             .read()?;
         // Linear-map memory, allocated before anything is exposed.
-        let mut resp = KVec::from_elem(0u8, size_of::<SnpReportResp>(), GFP_KERNEL)?;
+        let mut resp = KVec::from_elem(0u8, resp_len, GFP_KERNEL)?;
         let sent = self.engine.lock().send(
             ExitCode::GuestRequest,
-            MsgType::ReportReq,
+            msg_type,
             io.msg_version,
             req.as_bytes(),
             &mut resp,
         );
         match sent {
-            Ok(()) => io.exitinfo2 = 0,
+            Ok(()) => {
+                io.exitinfo2 = 0;
+                Ok(resp)
+            }
             Err(failure) => {
                 if let Some(exitinfo2) = failure.exitinfo2 {
                     io.exitinfo2 = exitinfo2;
                 }
-                return Err(failure.err);
+                Err(failure.err)
             }
         }
-        UserSlice::new(io.resp_data as usize, resp.len())
-            .writer()
-            .write_slice(&resp)
     }
 }
 

@@ -9,7 +9,7 @@ use kernel::macros::kunit_tests;
 mod tests {
     use crate::engine::RetryPolicy;
     use crate::fake_fw::{fake_engine, FakeFw, Fault, MemSecrets};
-    use crate::msg::{SnpGuestRequestIoctl, SNP_GET_REPORT};
+    use crate::msg::{SnpGuestRequestIoctl, SNP_GET_DERIVED_KEY, SNP_GET_REPORT};
     use crate::DeviceState;
     use core::mem::size_of;
     use kernel::bindings;
@@ -121,6 +121,30 @@ mod tests {
     }
 
     #[test]
+    fn get_derived_key_returns_the_64_byte_answer() -> Result {
+        let d = dev()?;
+        // The request written by `run` starts with 0x42 bytes: the fake derives from them.
+        let (ret, after) = d.run(SNP_GET_DERIVED_KEY, d.arg(1))?;
+        assert_eq!(ret, Ok(0));
+        assert_eq!(after.exitinfo2, 0x5a5a);
+        let mut resp = [0u8; 64];
+        UserSlice::new(d.user + RESP, 64)
+            .reader()
+            .read_slice(&mut resp)?;
+        assert!(resp[..0x20].iter().all(|&b| b == 0));
+        assert_eq!(resp[0x20], 0x42);
+        assert_eq!(resp[0x21], 0x42 ^ 1);
+        // Only 64 bytes are written: the byte after the response is untouched.
+        let mut next = [0u8; 1];
+        UserSlice::new(d.user + RESP + 64, 1)
+            .reader()
+            .read_slice(&mut next)?;
+        assert_eq!(next[0], 0);
+        assert_eq!(d.state.engine.lock().counter(), Ok(2));
+        Ok(())
+    }
+
+    #[test]
     fn u01_msg_version_zero_is_einval_without_write_back() -> Result {
         let d = dev()?;
         let (ret, after) = d.run(SNP_GET_REPORT, d.arg(0))?;
@@ -177,7 +201,14 @@ mod tests {
     #[test]
     fn u05_unknown_ioctls_are_enotty_with_0xff() -> Result {
         let d = dev()?;
-        for cmd in [0xc018_5300u32, 0xc010_5300, 0xc020_5303, 0x5300, 0] {
+        for cmd in [
+            0xc018_5300u32,
+            0xc010_5300,
+            0xc018_5301,
+            0xc020_5303,
+            0x5300,
+            0,
+        ] {
             let (ret, after) = d.run(cmd, d.arg(1))?;
             assert_eq!((ret, after.exitinfo2), (Err(ENOTTY), 0xff));
         }
