@@ -34,8 +34,8 @@ if [ "$(cat "$KTREE/.sevguest-series" 2>/dev/null)" != "$SERIES_HASH" ]; then
 	(
 		cd "$KTREE"
 		# Re-applying resets the tree: refuse to throw away a developer's work in it.
-		dirty=$( (git status --porcelain --untracked-files=no; git ls-files --others |
-			grep -v -e "^$DRIVER_SUBDIR/" -e '^\.sevguest-') | head -5)
+		dirty=$( { git status --porcelain --untracked-files=no; git ls-files --others |
+			grep -v -e "^$DRIVER_SUBDIR/" -e '^\.sevguest-' || true; } | head -5)
 		[ -z "$dirty" ] || [ -n "${SEVGUEST_FORCE:-}" ] ||
 			die "uncommitted work in $KTREE (commit it and run make export-patches, or set SEVGUEST_FORCE=1 to discard it): $dirty"
 		rm -f .sevguest-series
