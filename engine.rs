@@ -11,16 +11,23 @@
 //! and nothing between exposure and completion allocates or copies from user space.
 
 use crate::crypto::{Cipher, MsgBuf};
-use crate::ghcb::{ExitCode, Hypervisor, Outcome, RequestPages, EXITINFO2_INVALID_LEN};
+use crate::ghcb::{
+    ExitCode, Hypervisor, Outcome, RequestPages, SharedPages, EXITINFO2_INVALID_LEN,
+};
 use crate::msg::{MsgType, SnpGuestMsgHdr, SNP_GUEST_MSG_PAYLOAD_SIZE};
 use crate::secrets::{Secrets, SecretsPage};
 use kernel::{
     bindings,
     mem_encrypt::DecryptedPages,
+    page::PAGE_SIZE,
     prelude::*,
     time::{ktime_ms_delta, msecs_to_jiffies, Ktime},
     types::AsBytes,
 };
+
+/// The most certificate pages a request can take: 16 KiB, the C driver's
+/// `SEV_FW_BLOB_MAX_SIZE` (no specification sets a maximum).
+pub(crate) const CERTS_MAX_PAGES: u32 = 4;
 
 /// How long, and how often, a throttled request is sent again.
 #[derive(Clone, Copy, Debug)]
@@ -76,6 +83,8 @@ pub(crate) struct Engine<H: Hypervisor, S: SecretsPage> {
     cipher: Option<Cipher>,
     shared_req: DecryptedPages,
     shared_resp: DecryptedPages,
+    /// The certificate pages of extended requests.
+    shared_certs: DecryptedPages,
     /// Private staging copies: the request is sealed here, the response checked here.
     req: MsgBuf,
     resp: MsgBuf,
@@ -105,6 +114,7 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
             cipher: Some(cipher),
             shared_req: DecryptedPages::new(1, GFP_KERNEL)?,
             shared_resp: DecryptedPages::new(1, GFP_KERNEL)?,
+            shared_certs: DecryptedPages::new(CERTS_MAX_PAGES as usize, GFP_KERNEL)?,
             req: MsgBuf::new()?,
             resp: MsgBuf::new()?,
             resends: 0,
@@ -150,6 +160,25 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         req: &[u8],
         resp: &mut [u8],
     ) -> Result<(), Failure> {
+        self.send_with_certs(exit, msg_type, msg_version, req, resp, &mut [])
+    }
+
+    /// [`Engine::send`] for an extended request: also offers the host `certs.len() / 4096`
+    /// certificate pages (at most [`CERTS_MAX_PAGES`]; none asks the host only whether it has
+    /// certificates) and, on success, copies what the host put there into `certs`.
+    pub(crate) fn send_with_certs(
+        &mut self,
+        exit: ExitCode,
+        msg_type: MsgType,
+        msg_version: u8,
+        req: &[u8],
+        resp: &mut [u8],
+        certs: &mut [u8],
+    ) -> Result<(), Failure> {
+        let certs_npages = match u32::try_from(certs.len() / PAGE_SIZE) {
+            Ok(n) if n <= CERTS_MAX_PAGES && certs.len() % PAGE_SIZE == 0 => n,
+            _ => return Err(EINVAL.into()),
+        };
         let resp_type = msg_type.response().ok_or(EINVAL)?;
         let Some(cipher) = self.cipher.as_mut() else {
             return Err(ENOTTY.into());
@@ -179,11 +208,14 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         self.req.payload[..req.len()].copy_from_slice(req);
         cipher.seal(&mut self.req, req.len())?;
 
-        // R7: no stale answer can pass for a new one.
+        // R7, R20: no stale answer, and no certificates of an earlier request, can pass for
+        // this one's.
         self.shared_resp.fill_zero();
+        self.shared_certs.fill_zero();
         let mut exposed = Exposed {
             engine: self,
             seqno,
+            certs_npages,
             advanced: false,
             settled: false,
         };
@@ -191,7 +223,7 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         // R11: the firmware may have consumed `seqno` and `seqno + 1`: never use them again.
         exposed.advance();
         match outcome {
-            Outcome::Done => exposed.verify(resp_type, msg_version, resp),
+            Outcome::Done => exposed.verify(resp_type, msg_version, resp, certs),
             Outcome::Busy => Err(exposed.fail(ETIMEDOUT, outcome.exitinfo2())),
             Outcome::InvalidLen { npages } if exit == ExitCode::ExtGuestRequest => {
                 // R10: the certificate buffer was too small. Send the same bytes as a plain
@@ -224,6 +256,7 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
 struct Exposed<'a, H: Hypervisor, S: SecretsPage> {
     engine: &'a mut Engine<H, S>,
     seqno: u64,
+    certs_npages: u32,
     advanced: bool,
     settled: bool,
 }
@@ -234,11 +267,16 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
     /// task with a fatal signal pending (the C driver spins then: W8).
     fn issue(&mut self, exit: ExitCode) -> Outcome {
         let e = &mut *self.engine;
+        let extended = exit == ExitCode::ExtGuestRequest;
         let pages = RequestPages {
             req_gpa: e.shared_req.phys_addr(),
             resp_gpa: e.shared_resp.phys_addr(),
-            certs_gpa: 0,
-            certs_npages: 0,
+            certs_gpa: if extended {
+                e.shared_certs.phys_addr()
+            } else {
+                0
+            },
+            certs_npages: if extended { self.certs_npages } else { 0 },
         };
         let start = Ktime::ktime_get();
         let mut delay = e.retry.first_delay_ms;
@@ -248,7 +286,12 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
             if e.shared_req.write_from(0, e.req.as_bytes()).is_err() {
                 return Outcome::NoCall;
             }
-            let outcome = e.hv.issue(exit, &pages, &e.shared_req, &mut e.shared_resp);
+            let shared = SharedPages {
+                req: &e.shared_req,
+                resp: &mut e.shared_resp,
+                certs: &mut e.shared_certs,
+            };
+            let outcome = e.hv.issue(exit, &pages, shared);
             if outcome != Outcome::Busy
                 || ktime_ms_delta(Ktime::ktime_get(), start) >= i64::from(e.retry.window_ms)
             {
@@ -272,12 +315,14 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
         }
     }
 
-    /// The firmware answered: check the answer on a private copy and open it.
+    /// The firmware answered: check the answer on a private copy and open it, and take a
+    /// private snapshot of the certificates the host offered.
     fn verify(
         mut self,
         resp_type: MsgType,
         msg_version: u8,
         out: &mut [u8],
+        certs: &mut [u8],
     ) -> Result<(), Failure> {
         let e = &mut *self.engine;
         // R13: copy first, then check and decrypt only the copy.
@@ -303,6 +348,11 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
         }
         out.fill(0);
         out[..len].copy_from_slice(&e.resp.payload[..len]);
+        // W14: the certificates (unauthenticated host data) are copied once, here; user space
+        // gets this snapshot, never the shared pages.
+        if e.shared_certs.read_into(0, certs).is_err() {
+            return Err(self.fail(EINVAL, 0));
+        }
         // The plaintext (a derived key, say) does not linger.
         e.resp.as_bytes_mut().fill(0);
         self.complete();

@@ -118,33 +118,33 @@ pub(crate) struct RequestPages {
     pub(crate) certs_npages: u32,
 }
 
+/// The shared pages of one request.
+// The real hypervisor goes by the physical addresses; only the KUnit fake reads these.
+#[cfg_attr(not(CONFIG_SEV_GUEST_RUST_KUNIT_TEST), allow(dead_code))]
+pub(crate) struct SharedPages<'a> {
+    /// The sealed request.
+    pub(crate) req: &'a DecryptedPages,
+    /// Where the firmware's answer goes.
+    pub(crate) resp: &'a mut DecryptedPages,
+    /// Where the host's certificates go, for an extended request.
+    pub(crate) certs: &'a mut DecryptedPages,
+}
+
 /// What carries a request to the firmware: the GHCB in production, a fake in KUnit.
 pub(crate) trait Hypervisor: Send {
     /// Sends the request in `pages` once. Must not sleep for long: it may run with interrupts
     /// off, as the GHCB call does.
     ///
-    /// `req` and `resp` are the shared pages `pages` names, as the hypervisor sees them: the
-    /// real one goes by the physical addresses only, a fake firmware reads and writes these.
-    fn issue(
-        &mut self,
-        exit: ExitCode,
-        pages: &RequestPages,
-        req: &DecryptedPages,
-        resp: &mut DecryptedPages,
-    ) -> Outcome;
+    /// `shared` are the pages `pages` names, as the hypervisor sees them: the real one goes by
+    /// the physical addresses only, a fake firmware reads and writes these.
+    fn issue(&mut self, exit: ExitCode, pages: &RequestPages, shared: SharedPages<'_>) -> Outcome;
 }
 
 /// The real hypervisor, through `snp_issue_guest_request()`.
 pub(crate) struct Ghcb;
 
 impl Hypervisor for Ghcb {
-    fn issue(
-        &mut self,
-        exit: ExitCode,
-        pages: &RequestPages,
-        _req: &DecryptedPages,
-        _resp: &mut DecryptedPages,
-    ) -> Outcome {
+    fn issue(&mut self, exit: ExitCode, pages: &RequestPages, _shared: SharedPages<'_>) -> Outcome {
         // `unsigned long` is 64 bits on x86_64, the only architecture with SEV: lossless.
         let mut input = bindings::snp_req_data {
             req_gpa: pages.req_gpa as _,

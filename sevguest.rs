@@ -27,7 +27,8 @@ use kernel::{
     uaccess::UserSlice,
 };
 use msg::{
-    MsgType, SnpDerivedKeyReq, SnpDerivedKeyResp, SnpGuestRequestIoctl, SnpReportReq, SnpReportResp,
+    MsgType, SnpDerivedKeyReq, SnpDerivedKeyResp, SnpExtReportReq, SnpGuestRequestIoctl,
+    SnpReportReq, SnpReportResp,
 };
 use secrets::{Secrets, SecretsPage, VmpckId};
 
@@ -232,6 +233,7 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
         let ret = match cmd {
             msg::SNP_GET_REPORT => self.get_report(&mut io),
             msg::SNP_GET_DERIVED_KEY => self.get_derived_key(&mut io),
+            msg::SNP_GET_EXT_REPORT => self.get_ext_report(&mut io),
             _ => Err(ENOTTY),
         };
         if io.exitinfo2 != 0 {
@@ -259,6 +261,71 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
         // Key material: erased before the buffer goes back to the allocator.
         secrets::zeroize(&mut resp);
         copied
+    }
+
+    /// `SNP_GET_EXT_REPORT`: a report plus the host's certificates, in a buffer of
+    /// `certs_len` bytes at `certs_address`; `certs_len == 0` (or a null address) asks the host
+    /// only how much room its certificates need.
+    fn get_ext_report(&self, io: &mut SnpGuestRequestIoctl) -> Result {
+        if io.req_data == 0 || io.resp_data == 0 {
+            return Err(EINVAL);
+        }
+        let mut ext: SnpExtReportReq =
+            UserSlice::new(io.req_data as usize, size_of::<SnpExtReportReq>())
+                .reader()
+                .read()?;
+        let certs_len = if ext.certs_len == 0 || ext.certs_address == 0 {
+            0
+        } else {
+            let len = ext.certs_len as usize;
+            if len > engine::CERTS_MAX_PAGES as usize * PAGE_SIZE || len % PAGE_SIZE != 0 {
+                return Err(EINVAL);
+            }
+            // C checks `access_ok()` here, before anything is sent; writing the (zeroed)
+            // buffer once proves more: that it is mapped and writable.
+            let zeros = KVec::from_elem(0u8, len, GFP_KERNEL)?;
+            UserSlice::new(ext.certs_address as usize, len)
+                .writer()
+                .write_slice(&zeros)?;
+            len
+        };
+        // Linear-map memory, allocated before anything is exposed.
+        let mut certs = KVec::from_elem(0u8, certs_len, GFP_KERNEL)?;
+        let mut resp = KVec::from_elem(0u8, size_of::<SnpReportResp>(), GFP_KERNEL)?;
+        let sent = self.engine.lock().send_with_certs(
+            ExitCode::ExtGuestRequest,
+            MsgType::ReportReq,
+            io.msg_version,
+            ext.data.as_bytes(),
+            &mut resp,
+            &mut certs,
+        );
+        if let Err(failure) = sent {
+            if let Some(exitinfo2) = failure.exitinfo2 {
+                io.exitinfo2 = exitinfo2;
+            }
+            if let Some(npages) = failure.certs_npages {
+                // The room the host asks for: untrusted, only reported (saturating, where C
+                // wraps), never used for a size here (W3).
+                ext.certs_len = npages
+                    .checked_mul(PAGE_SIZE as u64)
+                    .and_then(|b| u32::try_from(b).ok())
+                    .unwrap_or(u32::MAX & !(PAGE_SIZE as u32 - 1));
+                UserSlice::new(io.req_data as usize, size_of::<SnpExtReportReq>())
+                    .writer()
+                    .write(&ext)?;
+            }
+            return Err(failure.err);
+        }
+        io.exitinfo2 = 0;
+        if certs_len > 0 {
+            UserSlice::new(ext.certs_address as usize, certs_len)
+                .writer()
+                .write_slice(&certs)?;
+        }
+        UserSlice::new(io.resp_data as usize, resp.len())
+            .writer()
+            .write_slice(&resp)
     }
 
     /// Copies the request payload `R` in from user space, sends it as `msg_type` and returns

@@ -7,7 +7,7 @@
 //! enforces the sequence numbers per VMPCK as the PSP does, and it keeps an IV-reuse monitor:
 //! a (VMPCK, seqno) seen with two different sealed requests is recorded.
 
-use crate::ghcb::{ExitCode, Hypervisor, Outcome, RequestPages};
+use crate::ghcb::{ExitCode, Hypervisor, Outcome, RequestPages, SharedPages};
 use crate::msg::{MsgType, SnpGuestMsg, SnpGuestMsgHdr, AAD_RANGE, AUTHTAG_LEN};
 use crate::secrets::SecretsPage;
 use kernel::{bindings, mem_encrypt::DecryptedPages, prelude::*, types::AsBytes};
@@ -130,6 +130,8 @@ pub(crate) struct FakeFw {
     last_resp: Option<KBox<[u8; 4096]>>,
     /// Payload length of report answers (a short genuine answer when below `REPORT_RSP_LEN`).
     pub(crate) report_len: usize,
+    /// Certificate pages the host has (0: "no certificates", what most hosts give).
+    pub(crate) certs_pages: u32,
     scratch: KBox<SnpGuestMsg>,
 }
 
@@ -157,6 +159,7 @@ impl FakeFw {
             iv_reuse: false,
             last_resp: None,
             report_len: REPORT_RSP_LEN,
+            certs_pages: 0,
             scratch: zeroed_msg()?,
         })
     }
@@ -240,13 +243,8 @@ impl FakeFw {
 }
 
 impl Hypervisor for FakeFw {
-    fn issue(
-        &mut self,
-        exit: ExitCode,
-        _pages: &RequestPages,
-        req: &DecryptedPages,
-        resp: &mut DecryptedPages,
-    ) -> Outcome {
+    fn issue(&mut self, exit: ExitCode, pages: &RequestPages, shared: SharedPages<'_>) -> Outcome {
+        let SharedPages { req, resp, certs } = shared;
         self.calls += 1;
         if self.exits.len() < 8 {
             let _ = self.exits.push(exit, GFP_KERNEL);
@@ -255,6 +253,19 @@ impl Hypervisor for FakeFw {
             Ok(()) => Outcome::Done,
             Err(status) => Outcome::Error { exitinfo2: status },
         };
+        // A host with certificates wants room for all of them on an extended request.
+        if exit == ExitCode::ExtGuestRequest && self.fault == Fault::None && self.certs_pages > 0 {
+            if pages.certs_npages < self.certs_pages {
+                return Outcome::InvalidLen {
+                    npages: self.certs_pages.into(),
+                };
+            }
+            let o = served(self, resp);
+            if o == Outcome::Done {
+                write_cert_table(certs);
+            }
+            return o;
+        }
         match self.fault {
             Fault::None => served(self, resp),
             Fault::Busy(0) => {
@@ -394,4 +405,27 @@ pub(crate) fn fake_engine(
     let secrets =
         crate::secrets::Secrets::new(MemSecrets(page), crate::secrets::VmpckId::new(id.into())?);
     crate::engine::Engine::new(fw, secrets, retry)
+}
+
+/// The certificate table a host with certificates writes: VCEK, ASK and ARK entries
+/// (GUID, offset, length), a zero entry, then the certificates (filler bytes) at 0x60.
+pub(crate) const CERT_TABLE_LEN: usize = 0x60 + 0x500 + 0x600 + 0x600;
+
+fn write_cert_table(certs: &mut DecryptedPages) {
+    const GUIDS: [[u8; 16]; 3] = [[0x63; 16], [0x4a; 16], [0xc0; 16]];
+    const LENS: [usize; 3] = [0x500, 0x600, 0x600];
+    let mut off = 0x60;
+    for (i, guid) in GUIDS.iter().enumerate() {
+        let mut entry = [0u8; 24];
+        entry[..16].copy_from_slice(guid);
+        entry[16..20].copy_from_slice(&(off as u32).to_le_bytes());
+        entry[20..24].copy_from_slice(&(LENS[i] as u32).to_le_bytes());
+        let _ = certs.write_from(24 * i, &entry);
+        let mut fill = [0u8; 0x100];
+        fill.fill(0xa1 + i as u8);
+        for chunk in 0..LENS[i] / 0x100 {
+            let _ = certs.write_from(off + chunk * 0x100, &fill);
+        }
+        off += LENS[i];
+    }
 }

@@ -9,7 +9,10 @@ use kernel::macros::kunit_tests;
 mod tests {
     use crate::engine::RetryPolicy;
     use crate::fake_fw::{fake_engine, FakeFw, Fault, MemSecrets};
-    use crate::msg::{SnpGuestRequestIoctl, SNP_GET_DERIVED_KEY, SNP_GET_REPORT};
+    use crate::msg::{
+        SnpExtReportReq, SnpGuestRequestIoctl, SnpReportReq, SNP_GET_DERIVED_KEY,
+        SNP_GET_EXT_REPORT, SNP_GET_REPORT,
+    };
     use crate::DeviceState;
     use core::mem::size_of;
     use kernel::bindings;
@@ -32,15 +35,15 @@ mod tests {
     const REQ: usize = 0x100;
     const RESP: usize = 0x1000;
 
-    /// User memory of this test: two writable pages.
-    fn user_pages(prot: usize) -> Result<usize> {
+    /// User memory of this test: `n` pages.
+    fn user_pages_n(prot: usize, n: usize) -> Result<usize> {
         // SAFETY: Called from a KUnit case; the mapping is tracked and released by KUnit.
         let addr = unsafe {
             bindings::kunit_vm_mmap(
                 bindings::kunit_get_current_test(),
                 core::ptr::null_mut(),
                 0,
-                2 * 4096,
+                n * 4096,
                 prot,
                 MAP_PRIVATE | MAP_ANONYMOUS,
                 0,
@@ -51,6 +54,11 @@ mod tests {
             return Err(ENOMEM);
         }
         Ok(addr)
+    }
+
+    /// Two pages of user memory.
+    fn user_pages(prot: usize) -> Result<usize> {
+        user_pages_n(prot, 2)
     }
 
     struct Dev {
@@ -97,6 +105,46 @@ mod tests {
                 resp_data: (self.user + RESP) as u64,
                 exitinfo2: 0x5a5a,
             }
+        }
+
+        /// `SNP_GET_EXT_REPORT` with a certificate buffer of `certs_len` bytes at `certs`;
+        /// returns the result, the ioctl argument and the extended request afterwards.
+        fn run_ext(
+            &self,
+            certs: usize,
+            certs_len: u32,
+        ) -> Result<(Result<isize>, SnpGuestRequestIoctl, SnpExtReportReq)> {
+            let mut data = SnpReportReq {
+                user_data: [0x42; 64],
+                vmpl: 0,
+                rsvd: [0; 28],
+            };
+            data.vmpl = 0;
+            let ext = SnpExtReportReq {
+                data,
+                certs_address: certs as u64,
+                certs_len,
+                pad: 0,
+            };
+            UserSlice::new(self.user + REQ, size_of::<SnpExtReportReq>())
+                .writer()
+                .write(&ext)?;
+            let io = self.arg(1);
+            UserSlice::new(self.user + IO, size_of::<SnpGuestRequestIoctl>())
+                .writer()
+                .write(&io)?;
+            let ret = self.state.ioctl(SNP_GET_EXT_REPORT, self.user + IO);
+            let io = UserSlice::new(self.user + IO, size_of::<SnpGuestRequestIoctl>())
+                .reader()
+                .read()?;
+            let ext = UserSlice::new(self.user + REQ, size_of::<SnpExtReportReq>())
+                .reader()
+                .read()?;
+            Ok((ret, io, ext))
+        }
+
+        fn certs_pages(&self, n: u32) {
+            self.state.engine.lock().hv().certs_pages = n;
         }
 
         fn fault(&self, f: Fault) {
@@ -245,6 +293,94 @@ mod tests {
         // Even for unknown commands once the key is gone (the check comes first, as in C).
         let (ret, after) = d.run(0x1234, d.arg(1))?;
         assert_eq!((ret, after.exitinfo2), (Err(ENOTTY), 0x5a5a));
+        Ok(())
+    }
+
+    #[test]
+    fn ext_report_from_a_host_without_certificates_succeeds() -> Result {
+        let d = dev()?;
+        let certs = user_pages_n(PROT_READ | PROT_WRITE, 4)?;
+        let (ret, io, _) = d.run_ext(certs, 4096)?;
+        assert_eq!((ret, io.exitinfo2), (Ok(0), 0x5a5a));
+        let mut table = [0xffu8; 48];
+        UserSlice::new(certs, 48).reader().read_slice(&mut table)?;
+        assert!(table.iter().all(|&b| b == 0));
+        let mut resp = [0u8; 0x90];
+        UserSlice::new(d.user + RESP + 0x20, 0x90)
+            .reader()
+            .read_slice(&mut resp)?;
+        assert!(resp[0x50..0x90].iter().all(|&b| b == 0x42));
+        Ok(())
+    }
+
+    #[test]
+    fn ext_report_returns_the_hosts_certificate_table() -> Result {
+        let d = dev()?;
+        d.certs_pages(2);
+        let certs = user_pages_n(PROT_READ | PROT_WRITE, 4)?;
+        let (ret, _, _) = d.run_ext(certs, 4 * 4096)?;
+        assert_eq!(ret, Ok(0));
+        let mut head = [0u8; 0x61];
+        UserSlice::new(certs, 0x61).reader().read_slice(&mut head)?;
+        assert_eq!(head[..16], [0x63; 16]);
+        assert_eq!(head[16..20], 0x60u32.to_le_bytes());
+        assert_eq!(head[20..24], 0x500u32.to_le_bytes());
+        assert!(head[72..96].iter().all(|&b| b == 0), "terminating entry");
+        assert_eq!(head[0x60], 0xa1);
+        Ok(())
+    }
+
+    #[test]
+    fn h03_certificate_probe_gets_eio_and_the_needed_length() -> Result {
+        // certs_len == 0 asks only for the size; a buffer too small gets the same answer.
+        for len in [0u32, 4096] {
+            let d = dev()?;
+            d.certs_pages(2);
+            let certs = user_pages_n(PROT_READ | PROT_WRITE, 4)?;
+            let (ret, io, ext) = d.run_ext(certs, len)?;
+            assert_eq!((ret, io.exitinfo2), (Err(EIO), 0x1_0000_0000));
+            assert_eq!(ext.certs_len, 2 * 4096);
+            let e = d.state.engine.lock();
+            assert_eq!(e.counter(), Ok(2));
+            assert!(!e.is_disabled());
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn h04_absurd_page_counts_are_reported_saturated_not_wrapped() -> Result {
+        for (npages, want) in [
+            (5u64, 5 * 4096u32),
+            (1 << 20, 0xffff_f000),
+            (1 << 31, 0xffff_f000),
+        ] {
+            let d = dev()?;
+            d.fault(Fault::InvalidLen(npages));
+            let certs = user_pages_n(PROT_READ | PROT_WRITE, 4)?;
+            let (ret, _, ext) = d.run_ext(certs, 4096)?;
+            assert_eq!(ret, Err(EIO));
+            assert_eq!(ext.certs_len, want);
+            assert_eq!(d.state.engine.lock().counter(), Ok(2));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn u06_bad_certificate_buffers_are_refused_before_sending() -> Result {
+        let d = dev()?;
+        let certs = user_pages_n(PROT_READ | PROT_WRITE, 4)?;
+        for len in [100u32, 4096 + 1, 5 * 4096] {
+            let (ret, io, _) = d.run_ext(certs, len)?;
+            assert_eq!((ret, io.exitinfo2), (Err(EINVAL), 0xff));
+        }
+        let (ret, io, _) = d.run_ext(0x10, 4096)?;
+        assert_eq!((ret, io.exitinfo2), (Err(EFAULT), 0xff));
+        let ro = user_pages_n(PROT_READ, 1)?;
+        let (ret, _, _) = d.run_ext(ro, 4096)?;
+        assert_eq!(ret, Err(EFAULT));
+        let e = d.state.engine.lock();
+        assert_eq!(e.counter(), Ok(0));
+        assert!(!e.is_disabled());
         Ok(())
     }
 }
