@@ -310,7 +310,7 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
                 ext.certs_len = npages
                     .checked_mul(PAGE_SIZE as u64)
                     .and_then(|b| u32::try_from(b).ok())
-                    .unwrap_or(u32::MAX & !(PAGE_SIZE as u32 - 1));
+                    .unwrap_or(CERTS_LEN_SATURATED);
                 UserSlice::new(io.req_data as usize, size_of::<SnpExtReportReq>())
                     .writer()
                     .write(&ext)?;
@@ -366,6 +366,10 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
         }
     }
 }
+
+/// The `certs_len` reported when the host asks for more pages than `certs_len` can express:
+/// the largest page multiple a `u32` holds.
+const CERTS_LEN_SATURATED: u32 = 0xffff_f000;
 
 /// The misc device `/dev/sev-guest`.
 struct SevGuestMisc;

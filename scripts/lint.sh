@@ -32,7 +32,10 @@ clippy() {
 	local out
 	out=$("$REPO/scripts/build.sh" clippy 2>&1) || { printf '%s\n' "$out"; return 1; }
 	# Kbuild does not make clippy warnings fatal; we do.
-	if grep -E '^(warning|error)' <<<"$out"; then return 1; fi
+	if grep -qE '^(warning|error)' <<<"$out"; then
+		grep -E -A8 '^(warning|error)' <<<"$out" | grep -v '^warning: [0-9]* warnings* emitted'
+		return 1
+	fi
 }
 
 checkpatch() {
