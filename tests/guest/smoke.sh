@@ -14,6 +14,9 @@ check "vmpck_id parameter defaults to -1" [ "$(cat $p)" = -1 ]
 check "vmpck_id parameter is read-only (0444)" [ "$(stat -c %a $p)" = 444 ]
 check "modinfo declares vmpck_id as int" sh -c "tr '\\0' '\\n' <$ko | grep -qx 'parmtype=vmpck_id:int'"
 check "not an SEV-SNP guest under plain QEMU" sh -c 'dmesg | grep -q "SEV-SNP guest: no"'
+check "platform driver sev-guest is registered" [ -d /sys/bus/platform/drivers/sev-guest ]
+check "it cannot be unbound through sysfs (as C)" [ ! -e /sys/bus/platform/drivers/sev-guest/unbind ]
+check "no sev-guest device, so no /dev/sev-guest" [ ! -e /dev/sev-guest ]
 check "rmmod sevguest" rmmod sevguest
 check "sevguest is gone from /proc/modules" sh -c '! grep -q "^sevguest " /proc/modules'
 check "unload message" sh -c 'dmesg | grep -q "sevguest: unloaded"'
