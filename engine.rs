@@ -212,9 +212,11 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         // this one's.
         self.shared_resp.fill_zero();
         self.shared_certs.fill_zero();
+        self.resends = 0;
         let mut exposed = Exposed {
             engine: self,
             seqno,
+            start: Ktime::ktime_get(),
             certs_npages,
             advanced: false,
             settled: false,
@@ -256,6 +258,8 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
 struct Exposed<'a, H: Hypervisor, S: SecretsPage> {
     engine: &'a mut Engine<H, S>,
     seqno: u64,
+    /// When the request was first sent: the start of its retry window.
+    start: Ktime,
     certs_npages: u32,
     advanced: bool,
     settled: bool,
@@ -278,9 +282,7 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
             },
             certs_npages: if extended { self.certs_npages } else { 0 },
         };
-        let start = Ktime::ktime_get();
         let mut delay = e.retry.first_delay_ms;
-        e.resends = 0;
         loop {
             // R8: byte for byte the message sealed once, whatever the host did to the page.
             if e.shared_req.write_from(0, e.req.as_bytes()).is_err() {
@@ -292,8 +294,10 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
                 certs: &mut e.shared_certs,
             };
             let outcome = e.hv.issue(exit, &pages, shared);
+            // One window for the whole request, re-issue included, as in C: the lock is never
+            // held longer than that by a busy host.
             if outcome != Outcome::Busy
-                || ktime_ms_delta(Ktime::ktime_get(), start) >= i64::from(e.retry.window_ms)
+                || ktime_ms_delta(Ktime::ktime_get(), self.start) >= i64::from(e.retry.window_ms)
             {
                 return outcome;
             }
@@ -329,32 +333,33 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
         if e.shared_resp.read_into(0, e.resp.as_bytes_mut()).is_err() {
             return Err(self.fail(EBADMSG, 0));
         }
+        // W14: the certificates (unauthenticated host data) are copied once, here; user space
+        // gets this snapshot, never the shared pages. Bounds were checked before sealing.
+        if e.shared_certs.read_into(0, certs).is_err() {
+            return Err(self.fail(EINVAL, 0));
+        }
         let hdr = e.resp.hdr;
         let len = usize::from(hdr.msg_sz);
         // R14: the answer to this request, of the right kind and size. The other header fields
         // are in the AAD, so the tag check covers them.
-        if hdr.msg_seqno != self.seqno + 1
-            || hdr.msg_type != resp_type as u8
-            || hdr.msg_version != msg_version
-            || len > out.len()
-        {
-            return Err(self.fail(EBADMSG, 0));
+        let valid = hdr.msg_seqno == self.seqno + 1
+            && hdr.msg_type == resp_type as u8
+            && hdr.msg_version == msg_version
+            && len <= out.len();
+        let opened = valid
+            && e.cipher
+                .as_mut()
+                .is_some_and(|c| c.open(&mut e.resp, len).is_ok());
+        if opened {
+            out.fill(0);
+            out[..len].copy_from_slice(&e.resp.payload[..len]);
         }
-        let Some(cipher) = e.cipher.as_mut() else {
-            return Err(self.fail(ENOTTY, 0));
-        };
-        if cipher.open(&mut e.resp, len).is_err() {
-            return Err(self.fail(EBADMSG, 0));
-        }
-        out.fill(0);
-        out[..len].copy_from_slice(&e.resp.payload[..len]);
-        // W14: the certificates (unauthenticated host data) are copied once, here; user space
-        // gets this snapshot, never the shared pages.
-        if e.shared_certs.read_into(0, certs).is_err() {
-            return Err(self.fail(EINVAL, 0));
-        }
-        // The plaintext (a derived key, say) does not linger.
+        // The plaintext (a derived key, say), or what a forged answer decrypted to, does not
+        // linger.
         e.resp.as_bytes_mut().fill(0);
+        if !opened {
+            return Err(self.fail(EBADMSG, 0));
+        }
         self.complete();
         Ok(())
     }

@@ -159,9 +159,10 @@ impl platform::Driver for SevGuestDriver {
         let this = KBox::try_pin_init(
             try_pin_init!(Self {
                 // SAFETY: The registration lives in this driver data, which is dropped only when
-                // the driver is unregistered at module exit (`SUPPRESS_BIND_ATTRS`), and the
-                // module cannot exit while the device is open: its file operations are owned by
-                // this module.
+                // the driver is unregistered at module exit: sysfs cannot unbind it
+                // (`SUPPRESS_BIND_ATTRS`), and the arch code never unregisters the `sev-guest`
+                // device. The module cannot exit while the device is open: its file operations
+                // are owned by this module.
                 misc <- unsafe {
                     MiscDeviceRegistration::register(
                         MiscDeviceOptions {
@@ -301,9 +302,7 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
             &mut certs,
         );
         if let Err(failure) = sent {
-            if let Some(exitinfo2) = failure.exitinfo2 {
-                io.exitinfo2 = exitinfo2;
-            }
+            note_failure(io, &failure);
             if let Some(npages) = failure.certs_npages {
                 // The room the host asks for: untrusted, only reported (saturating, where C
                 // wraps), never used for a size here (W3).
@@ -358,12 +357,21 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
                 Ok(resp)
             }
             Err(failure) => {
-                if let Some(exitinfo2) = failure.exitinfo2 {
-                    io.exitinfo2 = exitinfo2;
-                }
+                note_failure(io, &failure);
                 Err(failure.err)
             }
         }
+    }
+}
+
+/// Sets what a failed request reports through `exitinfo2`.
+fn note_failure(io: &mut SnpGuestRequestIoctl, failure: &engine::Failure) {
+    match failure.exitinfo2 {
+        Some(exitinfo2) => io.exitinfo2 = exitinfo2,
+        // The key was wiped by a concurrent request after the check in `ioctl`: answer as that
+        // check does, without writing the argument back (C makes both under one lock).
+        None if failure.err == ENOTTY => io.exitinfo2 = 0,
+        None => {}
     }
 }
 

@@ -173,8 +173,17 @@ mod tests {
             let mut r = rig()?;
             r.fault(Fault::InvalidLen(npages));
             let f = r.report(ExitCode::ExtGuestRequest, 1).err();
-            assert_eq!(f.and_then(|f| f.certs_npages), Some(npages));
+            assert_eq!(
+                f,
+                Some(Failure {
+                    err: EIO,
+                    exitinfo2: Some(EXITINFO2_INVALID_LEN),
+                    certs_npages: Some(npages),
+                })
+            );
             assert_eq!(r.engine.counter()?, 2);
+            assert!(!r.engine.is_disabled());
+            assert!(r.clean());
         }
         Ok(())
     }
@@ -282,8 +291,9 @@ mod tests {
 
     #[test]
     fn r06_wrong_sequence_numbers_wipe() -> Result {
-        // The request of the second exchange is 3, its answer must be 4.
-        for s in [3u64, 7, 0, u64::MAX] {
+        // The request of the second exchange is 3, its answer must be 4: the request's own
+        // number, req + 3, zero and the largest are all refused.
+        for s in [3u64, 6, 0, u64::MAX] {
             assert!(refused(Fault::Seqno(s))?, "seqno {}", s);
         }
         Ok(())
@@ -324,18 +334,22 @@ mod tests {
     #[test]
     fn k01_counter_exhaustion_is_refused_before_exposure_and_keeps_the_key() -> Result {
         // Stored 0xfffffffc: request 0xfffffffd works, then the next one would need
-        // 0xffffffff and is refused.
-        let mut r = rig_at(0, 0xffff_fffc)?;
-        r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
-        assert_eq!(r.engine.counter()?, 0xffff_fffe);
-        let calls = r.engine.hv().calls;
-        assert_eq!(
-            r.report(ExitCode::GuestRequest, 2).err(),
-            Some(Failure::from(EIO))
-        );
-        assert_eq!(r.engine.hv().calls, calls);
-        assert_eq!(r.engine.counter()?, 0xffff_fffe);
-        assert!(!r.engine.is_disabled());
+        // 0xffffffff and is refused. Stored 0xfffffffd (odd, as a counter left by a failed
+        // write would be): request 0xfffffffe still works, then the same refusal.
+        for (start, after) in [(0xffff_fffcu32, 0xffff_fffeu32), (0xffff_fffd, 0xffff_ffff)] {
+            let mut r = rig_at(0, start)?;
+            r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
+            assert_eq!(r.engine.counter()?, after);
+            let calls = r.engine.hv().calls;
+            assert_eq!(
+                r.report(ExitCode::GuestRequest, 2).err(),
+                Some(Failure::from(EIO))
+            );
+            assert_eq!(r.engine.hv().calls, calls);
+            assert_eq!(r.engine.counter()?, after);
+            assert!(!r.engine.is_disabled());
+            assert!(r.clean());
+        }
         Ok(())
     }
 

@@ -142,6 +142,29 @@ fn zeroed_msg() -> Result<KBox<SnpGuestMsg>> {
 }
 
 impl FakeFw {
+    /// The IV-reuse monitor: every request the driver hands to the hypervisor (resends and
+    /// re-issues included), before the hypervisor does anything with it.
+    fn monitor(&mut self, req: &DecryptedPages) {
+        let Ok(mut m) = zeroed_msg() else {
+            return;
+        };
+        if req.read_into(0, m.as_bytes_mut()).is_err() {
+            return;
+        }
+        let (vmpck, seqno) = (m.hdr.msg_vmpck, m.hdr.msg_seqno);
+        for (v, s, sealed) in self.seen.iter() {
+            if *v == vmpck && *s == seqno {
+                if sealed.as_bytes() != m.as_bytes() {
+                    self.iv_reuse = true;
+                }
+                return;
+            }
+        }
+        if self.seen.len() < 64 {
+            let _ = self.seen.push((vmpck, seqno, m), GFP_KERNEL);
+        }
+    }
+
     pub(crate) fn new(keys: &[[u8; 32]; 4], counters: [u32; 4]) -> Result<Self> {
         Ok(Self {
             keys: [
@@ -173,23 +196,6 @@ impl FakeFw {
         let vmpck = usize::from(hdr.msg_vmpck);
         if vmpck > 3 || hdr.algo != 1 || hdr.hdr_version != 1 || hdr.hdr_sz != 96 {
             return Err(0x16);
-        }
-        // The IV-reuse monitor, before anything else looks at the request.
-        let mut known = false;
-        for (v, s, sealed) in self.seen.iter() {
-            if usize::from(*v) == vmpck && *s == hdr.msg_seqno {
-                known = true;
-                if sealed.as_bytes() != m.as_bytes() {
-                    self.iv_reuse = true;
-                }
-            }
-        }
-        if !known && self.seen.len() < 64 {
-            let mut copy = zeroed_msg().map_err(|_| 0x17u64)?;
-            copy.as_bytes_mut().copy_from_slice(m.as_bytes());
-            self.seen
-                .push((hdr.msg_vmpck, hdr.msg_seqno, copy), GFP_KERNEL)
-                .map_err(|_| 0x17u64)?;
         }
         if hdr.msg_seqno != self.last[vmpck] + 1 {
             return Err(0x16);
@@ -246,6 +252,7 @@ impl Hypervisor for FakeFw {
     fn issue(&mut self, exit: ExitCode, pages: &RequestPages, shared: SharedPages<'_>) -> Outcome {
         let SharedPages { req, resp, certs } = shared;
         self.calls += 1;
+        self.monitor(req);
         if self.exits.len() < 8 {
             let _ = self.exits.push(exit, GFP_KERNEL);
         }

@@ -300,10 +300,17 @@ mod tests {
     fn ext_report_from_a_host_without_certificates_succeeds() -> Result {
         let d = dev()?;
         let certs = user_pages_n(PROT_READ | PROT_WRITE, 4)?;
-        let (ret, io, _) = d.run_ext(certs, 4096)?;
+        // First a host with certificates, so the shared pages hold a table...
+        d.certs_pages(2);
+        assert_eq!(d.run_ext(certs, 4 * 4096)?.0, Ok(0));
+        // ...then one without: none of the earlier table may reach the caller (R20).
+        d.certs_pages(0);
+        let (ret, io, _) = d.run_ext(certs, 4 * 4096)?;
         assert_eq!((ret, io.exitinfo2), (Ok(0), 0x5a5a));
-        let mut table = [0xffu8; 48];
-        UserSlice::new(certs, 48).reader().read_slice(&mut table)?;
+        let mut table = KVec::from_elem(0xffu8, 4 * 4096, GFP_KERNEL)?;
+        UserSlice::new(certs, 4 * 4096)
+            .reader()
+            .read_slice(&mut table)?;
         assert!(table.iter().all(|&b| b == 0));
         let mut resp = [0u8; 0x90];
         UserSlice::new(d.user + RESP + 0x20, 0x90)
@@ -357,10 +364,13 @@ mod tests {
             let d = dev()?;
             d.fault(Fault::InvalidLen(npages));
             let certs = user_pages_n(PROT_READ | PROT_WRITE, 4)?;
-            let (ret, _, ext) = d.run_ext(certs, 4096)?;
-            assert_eq!(ret, Err(EIO));
+            let (ret, io, ext) = d.run_ext(certs, 4096)?;
+            assert_eq!((ret, io.exitinfo2), (Err(EIO), 0x1_0000_0000));
             assert_eq!(ext.certs_len, want);
-            assert_eq!(d.state.engine.lock().counter(), Ok(2));
+            let mut e = d.state.engine.lock();
+            assert_eq!(e.counter(), Ok(2));
+            assert!(!e.is_disabled());
+            assert!(!e.hv().iv_reuse);
         }
         Ok(())
     }
