@@ -23,6 +23,7 @@ use kernel::{
     platform,
     prelude::*,
     sync::{Arc, ArcBorrow, Mutex},
+    tsm,
     types::{AsBytes, FromBytes},
     uaccess::UserSlice,
 };
@@ -129,6 +130,9 @@ impl PinnedDrop for SevGuestModule {
 /// engine (held by the device state) begins to go away.
 #[pin_data]
 struct SevGuestDriver {
+    /// The configfs-tsm provider; unregistering it waits for a report being generated.
+    #[pin]
+    tsm: tsm::Registration<SnpTsm>,
     #[pin]
     misc: MiscDeviceRegistration<SevGuestMisc>,
 }
@@ -156,8 +160,15 @@ impl platform::Driver for SevGuestDriver {
         let id = vmpck_id()?;
         let engine = Engine::new(Ghcb, Secrets::new(secrets, id), RetryPolicy::DEFAULT)?;
         let state = Arc::pin_init(SnpDeviceState::new(engine), GFP_KERNEL)?;
+        let provider = SnpTsm {
+            state: state.clone(),
+            floor: u32::from(id.get()),
+        };
         let this = KBox::try_pin_init(
             try_pin_init!(Self {
+                // `privlevel_floor` is the VMPCK in use, as in C: a guest at VMPL n cannot ask
+                // for a report of a more privileged level.
+                tsm <- tsm::Registration::register(c_str!("sev_guest"), provider.floor, provider),
                 // SAFETY: The registration lives in this driver data, which is dropped only when
                 // the driver is unregistered at module exit: sysfs cannot unbind it
                 // (`SUPPRESS_BIND_ATTRS`), and the arch code never unregisters the `sev-guest`
@@ -327,6 +338,67 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
             .write_slice(&resp)
     }
 
+    /// A configfs-tsm report: the attestation report for `inblob` at `privlevel` (never below
+    /// `floor`, the VMPL of the key in use: W12), and the host's certificate table trimmed to
+    /// its content. Always an extended request with 16 KiB for certificates, message version 1,
+    /// as in C.
+    pub(crate) fn attest(&self, inblob: &[u8], privlevel: u32, floor: u32) -> Result<Attestation> {
+        let mut req = SnpReportReq {
+            user_data: [0; 64],
+            vmpl: privlevel.max(floor),
+            rsvd: [0; 28],
+        };
+        if inblob.len() != req.user_data.len() {
+            return Err(EINVAL);
+        }
+        req.user_data.copy_from_slice(inblob);
+        let mut resp = KVec::from_elem(0u8, size_of::<SnpReportResp>(), GFP_KERNEL)?;
+        let mut certs = KVec::from_elem(
+            0u8,
+            engine::CERTS_MAX_PAGES as usize * PAGE_SIZE,
+            GFP_KERNEL,
+        )?;
+        self.engine
+            .lock()
+            .send_with_certs(
+                ExitCode::ExtGuestRequest,
+                MsgType::ReportReq,
+                1,
+                req.as_bytes(),
+                &mut resp,
+                &mut certs,
+            )
+            .map_err(|failure| failure.err)?;
+        // MSG_REPORT_RSP: status, report_size, 24 reserved bytes, the report.
+        let word =
+            |at: usize| u32::from_le_bytes([resp[at], resp[at + 1], resp[at + 2], resp[at + 3]]);
+        match word(0) {
+            0 => {}
+            // SEV_RET_INVALID_PARAM, SEV_RET_INVALID_KEY: the request's fault.
+            0x16 | 0x27 => return Err(EINVAL),
+            _ => return Err(ENXIO),
+        }
+        let size = word(4) as usize;
+        let body = resp.get(0x20..0x20 + size).ok_or(ENOMEM)?;
+        let mut report = KVVec::new();
+        report.extend_from_slice(body, GFP_KERNEL)?;
+        // The certificate table: 24-byte entries (GUID, offset, length) up to an all-zero one;
+        // the blob ends where the furthest certificate does, at most the buffer. Host data:
+        // the sums cannot wrap in `usize`, and the result is clamped.
+        let mut end = 0usize;
+        for entry in certs.chunks_exact(24) {
+            if entry.iter().all(|&b| b == 0) {
+                break;
+            }
+            let offset = u32::from_le_bytes([entry[16], entry[17], entry[18], entry[19]]);
+            let length = u32::from_le_bytes([entry[20], entry[21], entry[22], entry[23]]);
+            end = end.max(offset as usize + length as usize);
+        }
+        let mut aux = KVVec::new();
+        aux.extend_from_slice(&certs[..end.min(certs.len())], GFP_KERNEL)?;
+        Ok(Attestation { report, certs: aux })
+    }
+
     /// Copies the request payload `R` in from user space, sends it as `msg_type` and returns
     /// the answer's payload (`resp_len` bytes, zero-padded). Sets `io.exitinfo2` as the C
     /// driver reports it.
@@ -378,6 +450,35 @@ fn note_failure(io: &mut SnpGuestRequestIoctl, failure: &engine::Failure) {
 /// The `certs_len` reported when the host asks for more pages than `certs_len` can express:
 /// the largest page multiple a `u32` holds.
 const CERTS_LEN_SATURATED: u32 = 0xffff_f000;
+
+/// What configfs-tsm hands out for one report.
+pub(crate) struct Attestation {
+    /// `outblob`: the attestation report.
+    pub(crate) report: KVVec<u8>,
+    /// `auxblob`: the host's certificate table, trimmed to its content (empty: none).
+    pub(crate) certs: KVVec<u8>,
+}
+
+/// The configfs-tsm report provider `sev_guest`.
+struct SnpTsm {
+    state: Arc<SnpDeviceState>,
+    floor: u32,
+}
+
+impl tsm::ReportProvider for SnpTsm {
+    fn report_new(&self, report: &mut tsm::Report) -> Result {
+        // SVSM attestation (`service_provider` = "svsm") is not supported yet.
+        if report.service_provider().is_some() {
+            return Err(EINVAL);
+        }
+        let attestation = self
+            .state
+            .attest(report.inblob(), report.privlevel(), self.floor)?;
+        report.set_outblob(attestation.report)?;
+        report.set_auxblob(attestation.certs);
+        Ok(())
+    }
+}
 
 /// The misc device `/dev/sev-guest`.
 struct SevGuestMisc;

@@ -34,6 +34,11 @@ for applet in $(/bin/busybox --list); do
 	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
 cp "$module" "$root/lib/modules/"
+# What sevguest.ko needs loaded first (the guest has insmod, not modprobe).
+mkdir -p "$root/lib/modules/deps"
+for dep in drivers/virt/coco/tsm.ko; do
+	[ -f "$GUEST_BUILD/$dep" ] && cp "$GUEST_BUILD/$dep" "$root/lib/modules/deps/"
+done
 find "$GUEST_BUILD/$DRIVER_SUBDIR/tests" -name '*.ko' -exec cp {} "$root/lib/modules/" \; 2>/dev/null || true
 cp "$REPO/tests/guest/init" "$root/init"
 cp "$script" "$root/test.sh"

@@ -132,6 +132,8 @@ pub(crate) struct FakeFw {
     pub(crate) report_len: usize,
     /// Certificate pages the host has (0: "no certificates", what most hosts give).
     pub(crate) certs_pages: u32,
+    /// The in-band status of report answers (0: success).
+    pub(crate) report_status: u32,
     scratch: KBox<SnpGuestMsg>,
 }
 
@@ -183,6 +185,7 @@ impl FakeFw {
             last_resp: None,
             report_len: REPORT_RSP_LEN,
             certs_pages: 0,
+            report_status: 0,
             scratch: zeroed_msg()?,
         })
     }
@@ -209,6 +212,7 @@ impl FakeFw {
             let mut out = [0u8; 96];
             out.copy_from_slice(&m.payload[..96]);
             m.payload.fill(0);
+            m.payload[0..4].copy_from_slice(&self.report_status.to_le_bytes());
             m.payload[4..8].copy_from_slice(&0x4a0u32.to_le_bytes());
             m.payload[0x20 + 0x50..0x20 + 0x90].copy_from_slice(&out[..64]);
             m.payload[0x20 + 0x30..0x20 + 0x34].copy_from_slice(&out[64..68]);

@@ -8,7 +8,7 @@ use kernel::macros::kunit_tests;
 #[kunit_tests(sevguest_ioctl)]
 mod tests {
     use crate::engine::RetryPolicy;
-    use crate::fake_fw::{fake_engine, FakeFw, Fault, MemSecrets};
+    use crate::fake_fw::{fake_engine, FakeFw, Fault, MemSecrets, CERT_TABLE_LEN};
     use crate::msg::{
         SnpExtReportReq, SnpGuestRequestIoctl, SnpReportReq, SNP_GET_DERIVED_KEY,
         SNP_GET_EXT_REPORT, SNP_GET_REPORT,
@@ -391,6 +391,75 @@ mod tests {
         let e = d.state.engine.lock();
         assert_eq!(e.counter(), Ok(0));
         assert!(!e.is_disabled());
+        Ok(())
+    }
+
+    #[test]
+    fn tsm_report_is_the_raw_report_and_the_trimmed_certificate_table() -> Result {
+        let d = dev()?;
+        d.certs_pages(2);
+        let a = d.state.attest(&[0x42; 64], 0, 0)?;
+        assert_eq!(a.report.len(), 0x4a0);
+        assert!(a.report[0x50..0x90].iter().all(|&b| b == 0x42));
+        assert_eq!(a.certs.len(), CERT_TABLE_LEN);
+        assert_eq!(a.certs[..16], [0x63; 16]);
+        Ok(())
+    }
+
+    #[test]
+    fn tsm_report_from_a_host_without_certificates_has_no_auxblob() -> Result {
+        let d = dev()?;
+        let a = d.state.attest(&[1; 64], 0, 0)?;
+        assert_eq!(a.report.len(), 0x4a0);
+        assert!(a.certs.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn tsm_inblob_must_be_64_bytes() -> Result {
+        let d = dev()?;
+        for len in [0usize, 32, 63, 65] {
+            let inblob = KVec::from_elem(7u8, len, GFP_KERNEL)?;
+            assert_eq!(d.state.attest(&inblob, 0, 0).err(), Some(EINVAL));
+        }
+        assert_eq!(d.state.engine.lock().hv().calls, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn w12_tsm_privlevel_below_the_floor_is_raised_to_it() -> Result {
+        let d = dev()?;
+        // The fake copies the requested VMPL into the report (offset 0x30).
+        let a = d.state.attest(&[1; 64], 0, 2)?;
+        assert_eq!(a.report[0x30..0x34], 2u32.to_le_bytes());
+        let a = d.state.attest(&[1; 64], 3, 2)?;
+        assert_eq!(a.report[0x30..0x34], 3u32.to_le_bytes());
+        Ok(())
+    }
+
+    #[test]
+    fn tsm_firmware_status_maps_to_einval_or_enxio() -> Result {
+        for (status, err) in [
+            (0x16u32, EINVAL),
+            (0x27, EINVAL),
+            (0x07, ENXIO),
+            (0x1d, ENXIO),
+        ] {
+            let d = dev()?;
+            d.state.engine.lock().hv().report_status = status;
+            assert_eq!(d.state.attest(&[1; 64], 0, 0).err(), Some(err));
+            // An in-band status is the firmware's answer, not a failed exchange.
+            assert!(!d.state.engine.lock().is_disabled());
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn tsm_after_a_wipe_is_enotty() -> Result {
+        let d = dev()?;
+        d.fault(Fault::Error(0x16));
+        assert_eq!(d.state.attest(&[1; 64], 0, 0).err(), Some(EIO));
+        assert_eq!(d.state.attest(&[1; 64], 0, 0).err(), Some(ENOTTY));
         Ok(())
     }
 }
