@@ -89,6 +89,8 @@ pub(crate) struct Engine<H: Hypervisor, S: SecretsPage> {
     req: MsgBuf,
     resp: MsgBuf,
     resends: u32,
+    /// Whether "VMPCK is disabled" has been logged.
+    disabled_reported: bool,
 }
 
 impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
@@ -118,12 +120,27 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
             req: MsgBuf::new()?,
             resp: MsgBuf::new()?,
             resends: 0,
+            disabled_reported: false,
         })
     }
 
     /// Whether the key has been wiped.
+    #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
     pub(crate) fn is_disabled(&self) -> bool {
         self.cipher.is_none()
+    }
+
+    /// Whether the key is wiped, logging that once: a caller looping on the ioctl after a wipe
+    /// must not flood the log (C rate-limits the same message).
+    pub(crate) fn check_disabled(&mut self) -> bool {
+        if self.cipher.is_some() {
+            return false;
+        }
+        if !self.disabled_reported {
+            self.disabled_reported = true;
+            pr_err!("VMPCK{} is disabled\n", self.secrets.id().get());
+        }
+        true
     }
 
     /// The VMPCK's sequence counter, as the secrets page holds it.

@@ -238,8 +238,7 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
         if io.msg_version == 0 {
             return Err(EINVAL);
         }
-        if self.engine.lock().is_disabled() {
-            pr_err!("VMPCK is disabled\n");
+        if self.engine.lock().check_disabled() {
             return Err(ENOTTY);
         }
         let ret = match cmd {
