@@ -152,13 +152,11 @@ impl Cipher {
         self.scratch.iv = msg.hdr.iv();
         let base = core::ptr::from_mut::<SnpGuestMsg>(&mut msg.0).cast::<u8>();
         let Scratch { sg, iv } = &mut *self.scratch;
-        // SAFETY:
-        // - `sg` is a two-entry table in linear-map memory (a `KBox`);
-        // - the AAD and payload are contiguous in the message (header bytes 0x30..0x60, then the
-        //   payload), so `[base + 0x30, aad_len + len)` lies within the 4096-byte message, which
-        //   is linear-map memory (`MsgBuf`); the tag is `authtag[..16]` at offset 0;
-        // - the request belongs to the transform and is not in use (`&mut self`);
-        // - the transform is synchronous, so the buffers are not used after the call returns.
+        // The AAD (header bytes 0x30..0x60) and the payload are contiguous in the message, and
+        // the tag is `authtag[..16]` at offset 0: all inside the 4096-byte message.
+        // SAFETY: `sg` and the message are linear-map memory (`KBox`, `MsgBuf`), the ranges are
+        // inside the message (above), the request is ours (`&mut self`) and the transform is
+        // synchronous, so nothing uses the buffers after the call.
         let ret = unsafe {
             let sg = sg.as_mut_ptr();
             bindings::sg_init_table(sg, 2);

@@ -147,12 +147,10 @@ impl platform::Driver for SevGuestDriver {
         if !cc_platform::has(Attr::GuestSevSnp) {
             return Err(ENODEV);
         }
-        // SAFETY: The device is named "sev-guest" (the platform abstraction refuses others), and
-        // the only creator of that device, `snp_init_platform_device()` in
-        // arch/x86/coco/sev/core.c, attaches a `struct sev_guest_platform_data`, which the
-        // driver core keeps for the life of the device.
-        let data =
-            unsafe { pdev.platform_data::<bindings::sev_guest_platform_data>() }.ok_or(ENODEV)?;
+        // SAFETY: The device is named "sev-guest" (others are refused), and its only creator,
+        // arch/x86/coco/sev/core.c, attaches a `sev_guest_platform_data` that lives as long.
+        let data = unsafe { pdev.platform_data::<bindings::sev_guest_platform_data>() };
+        let data = data.ok_or(ENODEV)?;
         let secrets = EncryptedMapping::new(data.secrets_gpa, PAGE_SIZE).map_err(|_| {
             pr_err!("Failed to map the secrets page\n");
             ENODEV
@@ -169,11 +167,11 @@ impl platform::Driver for SevGuestDriver {
                 // `privlevel_floor` is the VMPCK in use, as in C: a guest at VMPL n cannot ask
                 // for a report of a more privileged level.
                 tsm <- tsm::Registration::register(c_str!("sev_guest"), provider.floor, provider),
-                // SAFETY: The registration lives in this driver data, which is dropped only when
-                // the driver is unregistered at module exit: sysfs cannot unbind it
-                // (`SUPPRESS_BIND_ATTRS`), and the arch code never unregisters the `sev-guest`
-                // device. The module cannot exit while the device is open: its file operations
-                // are owned by this module.
+                // The registration lives in this driver data, dropped only when the driver is
+                // unregistered at module exit: sysfs cannot unbind it (`SUPPRESS_BIND_ATTRS`) and
+                // the arch code never unregisters the `sev-guest` device.
+                // SAFETY: So it is dropped at module exit, which cannot happen while the device
+                // is open: its file operations are owned by this module.
                 misc <- unsafe {
                     MiscDeviceRegistration::register(
                         MiscDeviceOptions {
