@@ -7,6 +7,7 @@
 //! enforces the sequence numbers per VMPCK as the PSP does, and it keeps an IV-reuse monitor:
 //! a (VMPCK, seqno) seen with two different sealed requests is recorded.
 
+use crate::crypto::MsgBuf;
 use crate::ghcb::{ExitCode, Hypervisor, Outcome, RequestPages, SharedPages};
 use crate::msg::{MsgType, SnpGuestMsg, SnpGuestMsgHdr, AAD_RANGE, AUTHTAG_LEN};
 use crate::secrets::SecretsPage;
@@ -123,7 +124,7 @@ pub(crate) struct FakeFw {
     /// Exit codes of the calls, in order (first 8).
     pub(crate) exits: KVec<ExitCode>,
     /// Seen (vmpck, seqno, sealed request) for the IV-reuse monitor.
-    seen: KVec<(u8, u64, KBox<SnpGuestMsg>)>,
+    seen: KVec<(u8, u64, MsgBuf)>,
     /// Set when one (VMPCK, seqno) came with two different sealed requests.
     pub(crate) iv_reuse: bool,
     /// The last genuine response page.
@@ -134,20 +135,14 @@ pub(crate) struct FakeFw {
     pub(crate) certs_pages: u32,
     /// The in-band status of report answers (0: success).
     pub(crate) report_status: u32,
-    scratch: KBox<SnpGuestMsg>,
-}
-
-fn zeroed_msg() -> Result<KBox<SnpGuestMsg>> {
-    let b = KBox::<SnpGuestMsg>::new_uninit(GFP_KERNEL | kernel::alloc::flags::__GFP_ZERO)?;
-    // SAFETY: Zeroed memory is a valid `SnpGuestMsg` (plain bytes and integers).
-    Ok(unsafe { b.assume_init() })
+    scratch: MsgBuf,
 }
 
 impl FakeFw {
     /// The IV-reuse monitor: every request the driver hands to the hypervisor (resends and
     /// re-issues included), before the hypervisor does anything with it.
     fn monitor(&mut self, req: &DecryptedPages) {
-        let Ok(mut m) = zeroed_msg() else {
+        let Ok(mut m) = MsgBuf::new() else {
             return;
         };
         if req.read_into(0, m.as_bytes_mut()).is_err() {
@@ -186,7 +181,7 @@ impl FakeFw {
             report_len: REPORT_RSP_LEN,
             certs_pages: 0,
             report_status: 0,
-            scratch: zeroed_msg()?,
+            scratch: MsgBuf::new()?,
         })
     }
 
