@@ -107,6 +107,8 @@ impl kernel::InPlaceModule for SevGuestModule {
             module_parameters::vmpck_id.get(),
             if cc_platform::has(Attr::GuestSevSnp) {
                 "yes"
+            } else if simulated_platform() {
+                "no (simulated platform, testing only)"
             } else {
                 "no"
             },
@@ -144,11 +146,12 @@ impl platform::Driver for SevGuestDriver {
     const SUPPRESS_BIND_ATTRS: bool = true;
 
     fn probe(pdev: &mut platform::Device) -> Result<Pin<KBox<Self>>> {
-        if !cc_platform::has(Attr::GuestSevSnp) {
+        if !cc_platform::has(Attr::GuestSevSnp) && !simulated_platform() {
             return Err(ENODEV);
         }
-        // SAFETY: The device is named "sev-guest" (others are refused), and its only creator,
-        // arch/x86/coco/sev/core.c, attaches a `sev_guest_platform_data` that lives as long.
+        // SAFETY: The device is named "sev-guest" (others are refused), and its creators,
+        // arch/x86/coco/sev/core.c (and in test kernels the simulated platform's bridge,
+        // tests/sim/sevsim.c), attach a `sev_guest_platform_data` that lives as long.
         let data = unsafe { pdev.platform_data::<bindings::sev_guest_platform_data>() };
         let data = data.ok_or(ENODEV)?;
         let secrets = EncryptedMapping::new(data.secrets_gpa, PAGE_SIZE).map_err(|_| {
@@ -168,8 +171,9 @@ impl platform::Driver for SevGuestDriver {
                 // for a report of a more privileged level.
                 tsm <- tsm::Registration::register(c_str!("sev_guest"), provider.floor, provider),
                 // The registration lives in this driver data, dropped only when the driver is
-                // unregistered at module exit: sysfs cannot unbind it (`SUPPRESS_BIND_ATTRS`) and
-                // the arch code never unregisters the `sev-guest` device.
+                // unregistered at module exit: sysfs cannot unbind it (`SUPPRESS_BIND_ATTRS`),
+                // the arch code never unregisters the `sev-guest` device, and the simulated
+                // platform's bridge cannot be unloaded while a driver is bound to its device.
                 // SAFETY: So it is dropped at module exit, which cannot happen while the device
                 // is open: its file operations are owned by this module.
                 misc <- unsafe {
@@ -190,6 +194,19 @@ impl platform::Driver for SevGuestDriver {
         );
         Ok(this)
     }
+}
+
+/// Whether the simulated SEV-SNP platform (`CONFIG_SEV_GUEST_SIM`, test kernels only) stands
+/// in for the hypervisor and the PSP, so that the driver runs in a guest without SNP hardware.
+#[cfg(CONFIG_SEV_GUEST_SIM)]
+fn simulated_platform() -> bool {
+    // SAFETY: No arguments; it only reads whether an emulator is registered.
+    unsafe { bindings::snp_sim_active() }
+}
+
+#[cfg(not(CONFIG_SEV_GUEST_SIM))]
+fn simulated_platform() -> bool {
+    false
 }
 
 /// The VMPCK to use: the `vmpck_id` parameter, or by default the key of the VMPL the guest runs
