@@ -7,23 +7,29 @@ ifneq ($(KERNELRELEASE),)
 
 obj-$(CONFIG_SEV_GUEST_RUST) += sevguest.o
 obj-$(CONFIG_SEV_GUEST_RUST_TEST_MODULES) += tests/modules/
+obj-$(CONFIG_SEV_GUEST_RUST_SIM) += tests/sim/
 
 else
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps tree kernel module kunit selftest demo lint clippy rustfmtcheck \
-	checkpatch export-patches check-series check clean
+.PHONY: help deps tree kernel module kunit selftest simtest faults pspsim-test demo lint \
+	clippy rustfmtcheck checkpatch export-patches check-series check clean
+
+# DRIVER=c runs simtest, faults and demo against the C sev-guest driver instead.
+DRIVER ?= rust
 
 # Every target first makes sure the toolchain and the kernel tree are in place
 # (both quick when they are).
 PREP := scripts/deps.sh && scripts/tree.sh
 
 help:
-	@echo "make demo        build, boot the guest, load sevguest, show what it reports"
-	@echo "make check       lint + KUnit + guest smoke test, debug kernel config"
-	@echo "finer targets:   deps tree kernel module kunit selftest lint clippy"
+	@echo "make demo        build, boot the simulated SNP guest, fetch and verify a report with snpguest"
+	@echo "make check       lint + psp-sim tests + KUnit + guest tests (smoke, simulated platform,"
+	@echo "                 fault matrix; both drivers), debug kernel config"
+	@echo "DRIVER=c         demo / simtest / faults against the C sev-guest driver"
+	@echo "finer targets:   deps tree kernel module kunit selftest simtest faults pspsim-test lint clippy"
 	@echo "                 rustfmtcheck checkpatch check-series export-patches clean"
 	@echo "cache:           $${SEVGUEST_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/sevguest}"
 
@@ -42,8 +48,14 @@ kunit:
 selftest:
 	@$(PREP) && scripts/build.sh module && scripts/guest.sh smoke
 
+simtest faults:
+	@$(PREP) && scripts/build.sh module && GUEST_DRIVER=$(DRIVER) scripts/guest.sh $(subst simtest,sim,$@)
+
+pspsim-test:
+	@scripts/pspsim-test.sh
+
 demo:
-	@$(PREP) && scripts/build.sh module && scripts/guest.sh demo
+	@$(PREP) && scripts/build.sh module && GUEST_DRIVER=$(DRIVER) scripts/guest.sh demo
 
 lint:
 	@$(PREP) && scripts/build.sh kernel && scripts/lint.sh

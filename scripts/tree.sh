@@ -55,6 +55,7 @@ rsync -rc --delete \
 	--include='/Kconfig' --include='/Makefile' --include='/*.rs' \
 	--include='/uapi/***' --include='/tests/' --include='/tests/kunit/***' \
 	--include='/tests/modules/***' \
+	--include='/tests/sim/' --include='/tests/sim/Makefile' --include='/tests/sim/*.[ch]' \
 	--exclude='*' "$REPO/" "$KTREE/$DRIVER_SUBDIR/"
 
 say "kernel $(make -s -C "$KTREE" kernelversion) (Debian $(basename "$KEY_DIR" | sed 's/^linux-//')), series ${SERIES_HASH:0:12}, cache $KEY_DIR"

@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The simulated SEV-SNP platform's bridge (testing only).
+ *
+ * There is no SEV-SNP hardware in the test machines, so this module plays
+ * the part of the platform for the guest drivers (the Rust sevguest and the
+ * C sev-guest alike):
+ *
+ *  - it fills a secrets page, placed in memory reserved on the kernel command
+ *    line (memmap=4K$<secrets_gpa>), with random VMPCK0-3 and the fields a
+ *    real secrets page has, and keeps the firmware's own copy of the keys;
+ *  - it registers the "sev-guest" platform device that points at it, as the
+ *    SNP boot code does on real hardware;
+ *  - it registers with the test-only hook in snp_issue_guest_request()
+ *    (CONFIG_SEV_GUEST_SIM) and passes each guest request to the PSP model,
+ *    a user-space process holding /dev/sevsim open (psp-sim), whose answer
+ *    it carries back: the response page, the certificate pages, SW_EXITINFO2
+ *    and RBX.
+ *
+ * The model is untrusted as far as this module is concerned: a request
+ * nobody answers within model_timeout_ms, or in flight when the model
+ * closes the device, fails as if no VMGEXIT had happened.  The protocol is
+ * in sevsim.h.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cc_platform.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/io.h>
+#include <linux/kthread.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+#include <asm/sev.h>
+
+#include "sevsim.h"
+
+static unsigned long secrets_gpa;
+module_param(secrets_gpa, ulong, 0444);
+MODULE_PARM_DESC(secrets_gpa, "Physical address of the secrets page, reserved with memmap=4K$<addr>");
+
+static unsigned int model_timeout_ms = 5000;
+module_param(model_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(model_timeout_ms, "How long a guest request waits for the PSP model's answer");
+
+static unsigned int scribble_ms = 50;
+module_param(scribble_ms, uint, 0444);
+MODULE_PARM_DESC(scribble_ms, "How long SEVSIM_F_SCRIBBLE keeps rewriting a response page");
+
+/* The secrets page fields this module fills (struct snp_secrets_page). */
+#define SECRETS_VERSION		3
+#define SECRETS_FMS		0x00a00f11	/* family 19h, model 01h, stepping 1 */
+
+enum slot_state {
+	SLOT_IDLE,	/* no request */
+	SLOT_PENDING,	/* a request waits for the model */
+	SLOT_TAKEN,	/* the model read it */
+	SLOT_ANSWERED,	/* the model answered */
+	SLOT_ABANDONED,	/* the model went away holding it */
+};
+
+/*
+ * One guest request at a time: SNP guest requests are serialised by the
+ * drivers anyway, and a real GHCB is per CPU with interrupts off.
+ */
+static DEFINE_MUTEX(issue_lock);
+
+/* Protects the slot: state, id, the buffers below and model_attached. */
+static DEFINE_SPINLOCK(slot_lock);
+static DECLARE_WAIT_QUEUE_HEAD(model_wq);
+static DECLARE_WAIT_QUEUE_HEAD(guest_wq);
+static enum slot_state state;
+static u64 next_id;
+static struct sevsim_request *req;	/* what the model reads */
+static struct sevsim_response *resp;	/* what it answered */
+static u8 *certs;			/* SEVSIM_MAX_CERTS bytes */
+static bool model_attached;
+
+static struct snp_secrets_page __iomem *secrets;
+static bool driver_bound;
+static struct sevsim_platform platform;	/* the firmware's copy */
+static struct platform_device *pdev;
+
+/* SEVSIM_F_SCRIBBLE: rewrites a response page after the exit (R10). */
+static struct task_struct *scribbler;
+static u8 *scribble_copy;		/* the genuine page */
+static phys_addr_t scribble_gpa;
+
+static int scribble_fn(void *unused)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(scribble_ms);
+	void *page = memremap(scribble_gpa, PAGE_SIZE, MEMREMAP_WB);
+	unsigned int i = 0;
+
+	if (!page)
+		return -ENOMEM;
+	while (!kthread_should_stop() && time_before(jiffies, end)) {
+		/* Alternate the genuine page with one that differs in a byte. */
+		memcpy(page, scribble_copy, PAGE_SIZE);
+		if (i & 1)
+			((u8 *)page)[get_random_u32_below(PAGE_SIZE)] ^= 0x5a;
+		i++;
+		cond_resched();
+	}
+	memunmap(page);
+	/* Wait to be stopped so that the task is never reaped under us. */
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
+	return 0;
+}
+
+static void scribble_stop(void)
+{
+	if (scribbler) {
+		kthread_stop(scribbler);
+		scribbler = NULL;
+	}
+}
+
+static void scribble_start(phys_addr_t gpa)
+{
+	scribble_gpa = gpa;
+	memcpy(scribble_copy, resp->resp_page, PAGE_SIZE);
+	scribbler = kthread_run(scribble_fn, NULL, "sevsim-scribble");
+	if (IS_ERR(scribbler)) {
+		pr_warn("cannot start the scribbler: %ld\n", PTR_ERR(scribbler));
+		scribbler = NULL;
+	}
+}
+
+static int copy_to_guest(phys_addr_t gpa, const void *src, size_t len)
+{
+	void *dst = memremap(gpa, len, MEMREMAP_WB);
+
+	if (!dst)
+		return -EFAULT;
+	memcpy(dst, src, len);
+	memunmap(dst);
+	return 0;
+}
+
+/*
+ * Hands one guest request to the model and waits for its answer.  Returns
+ * what snp_issue_guest_request() expects of the emulator: 0 when the
+ * VMGEXIT completed (@exit filled), ES_VMM_ERROR when it failed, -EIO when
+ * no GHCB could be had or nobody answered.
+ */
+static int sevsim_guest_request(u64 exit_code, struct snp_req_data *input,
+				struct snp_sim_exit *exit)
+{
+	bool ext = exit_code == SEVSIM_EXT_GUEST_REQUEST;
+	unsigned long timeout = msecs_to_jiffies(model_timeout_ms);
+	enum slot_state done;
+	void *page;
+	int ret;
+
+	guard(mutex)(&issue_lock);
+	scribble_stop();
+
+	page = memremap(input->req_gpa, PAGE_SIZE, MEMREMAP_WB);
+	if (!page)
+		return -EIO;
+
+	spin_lock(&slot_lock);
+	memset(req, 0, sizeof(*req));
+	req->magic = SEVSIM_MAGIC;
+	req->version = SEVSIM_VERSION;
+	req->id = ++next_id;
+	req->exit_code = exit_code;
+	req->data_npages = ext ? input->data_npages : 0;
+	memcpy(req->req_page, page, PAGE_SIZE);
+	state = SLOT_PENDING;
+	spin_unlock(&slot_lock);
+	memunmap(page);
+	wake_up_interruptible(&model_wq);
+
+	wait_event_timeout(guest_wq, READ_ONCE(state) == SLOT_ANSWERED ||
+			   READ_ONCE(state) == SLOT_ABANDONED, timeout);
+
+	spin_lock(&slot_lock);
+	done = state;
+	state = SLOT_IDLE;
+	spin_unlock(&slot_lock);
+	if (done != SLOT_ANSWERED) {
+		pr_warn_ratelimited("request %llu: %s, no firmware call\n", req->id,
+				    done == SLOT_ABANDONED ? "the model went away" :
+				    "no answer from the model");
+		return -EIO;
+	}
+
+	/* The model's answer is ours now: only a new request rewrites it. */
+	switch (resp->action) {
+	case SEVSIM_ACT_NO_GHCB:
+		return -EIO;
+	case SEVSIM_ACT_VMGEXIT_FAIL:
+		return ES_VMM_ERROR;
+	}
+
+	if (resp->flags & SEVSIM_F_WRITE_RESP) {
+		ret = copy_to_guest(input->resp_gpa, resp->resp_page, PAGE_SIZE);
+		if (ret)
+			return -EIO;
+	}
+	if (ext && (resp->flags & SEVSIM_F_WRITE_CERTS) && resp->certs_len) {
+		size_t room = (size_t)input->data_npages * PAGE_SIZE;
+
+		ret = copy_to_guest(input->data_gpa, certs,
+				    min_t(size_t, resp->certs_len, room));
+		if (ret)
+			return -EIO;
+	}
+	if (resp->flags & SEVSIM_F_SCRIBBLE)
+		scribble_start(input->resp_gpa);
+
+	exit->sw_exit_info_2 = resp->exitinfo2;
+	exit->rbx = resp->rbx;
+	return 0;
+}
+
+static const struct snp_sim_ops sevsim_ops = {
+	.guest_request = sevsim_guest_request,
+};
+
+static int sevsim_open(struct inode *inode, struct file *file)
+{
+	guard(spinlock)(&slot_lock);
+	if (model_attached)
+		return -EBUSY;
+	model_attached = true;
+	return 0;
+}
+
+static int sevsim_release(struct inode *inode, struct file *file)
+{
+	spin_lock(&slot_lock);
+	model_attached = false;
+	if (state == SLOT_PENDING || state == SLOT_TAKEN)
+		state = SLOT_ABANDONED;
+	spin_unlock(&slot_lock);
+	wake_up(&guest_wq);
+	return 0;
+}
+
+static ssize_t sevsim_read(struct file *file, char __user *buf, size_t count,
+			   loff_t *ppos)
+{
+	struct sevsim_request *copy;
+	int ret;
+
+	if (count < sizeof(*copy))
+		return -EINVAL;
+	copy = kmalloc(sizeof(*copy), GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+
+	for (;;) {
+		ret = wait_event_interruptible(model_wq, READ_ONCE(state) == SLOT_PENDING);
+		if (ret)
+			goto out;
+		spin_lock(&slot_lock);
+		if (state == SLOT_PENDING) {
+			memcpy(copy, req, sizeof(*copy));
+			state = SLOT_TAKEN;
+			spin_unlock(&slot_lock);
+			break;
+		}
+		spin_unlock(&slot_lock);
+	}
+	ret = copy_to_user(buf, copy, sizeof(*copy)) ? -EFAULT : sizeof(*copy);
+out:
+	kfree(copy);
+	return ret;
+}
+
+static ssize_t sevsim_write(struct file *file, const char __user *buf, size_t count,
+			    loff_t *ppos)
+{
+	const size_t fixed = sizeof(struct sevsim_response);
+	struct sevsim_response *staged;
+	ssize_t ret;
+
+	if (count < fixed || count > fixed + SEVSIM_MAX_CERTS)
+		return -EINVAL;
+	staged = kvmalloc(count, GFP_KERNEL);
+	if (!staged)
+		return -ENOMEM;
+	if (copy_from_user(staged, buf, count)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	ret = -EINVAL;
+	if (staged->magic != SEVSIM_MAGIC || staged->version != SEVSIM_VERSION ||
+	    staged->action > SEVSIM_ACT_NO_GHCB || staged->flags & ~SEVSIM_F_ALL ||
+	    staged->certs_len != count - fixed || staged->reserved)
+		goto out;
+
+	spin_lock(&slot_lock);
+	if (state != SLOT_TAKEN || staged->id != req->id) {
+		spin_unlock(&slot_lock);
+		ret = -ESTALE;
+		goto out;
+	}
+	memcpy(resp, staged, fixed);
+	memcpy(certs, (u8 *)staged + fixed, staged->certs_len);
+	state = SLOT_ANSWERED;
+	spin_unlock(&slot_lock);
+	wake_up(&guest_wq);
+	ret = count;
+out:
+	kvfree(staged);
+	return ret;
+}
+
+static long sevsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (cmd != SEVSIM_IOC_GET_PLATFORM)
+		return -ENOTTY;
+	if (copy_to_user((void __user *)arg, &platform, sizeof(platform)))
+		return -EFAULT;
+	return 0;
+}
+
+static const struct file_operations sevsim_fops = {
+	.owner = THIS_MODULE,
+	.open = sevsim_open,
+	.release = sevsim_release,
+	.read = sevsim_read,
+	.write = sevsim_write,
+	.unlocked_ioctl = sevsim_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice sevsim_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "sevsim",
+	.fops = &sevsim_fops,
+	.mode = 0600,
+};
+
+/* Writes what a freshly launched guest's secrets page holds. */
+static int fill_secrets(void)
+{
+	struct snp_secrets_page *page;
+	int i;
+
+	page = kzalloc(sizeof(*page), GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+
+	for (i = 0; i < 4; i++)
+		get_random_bytes(platform.vmpck[i], sizeof(platform.vmpck[i]));
+	platform.secrets_version = SECRETS_VERSION;
+	platform.fms = SECRETS_FMS;
+	platform.guest_vmpl = 0;
+
+	page->version = SECRETS_VERSION;
+	page->fms = SECRETS_FMS;
+	memcpy(page->vmpck0, platform.vmpck[0], VMPCK_KEY_LEN);
+	memcpy(page->vmpck1, platform.vmpck[1], VMPCK_KEY_LEN);
+	memcpy(page->vmpck2, platform.vmpck[2], VMPCK_KEY_LEN);
+	memcpy(page->vmpck3, platform.vmpck[3], VMPCK_KEY_LEN);
+	memcpy_toio(secrets, page, sizeof(*page));
+	kfree_sensitive(page);
+	return 0;
+}
+
+/*
+ * A bound guest driver holds the device (and, through an open file, may keep
+ * using it): the bridge cannot be unloaded under it.  Unload the guest driver
+ * first.
+ */
+static int sevsim_bus_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct device *dev = data;
+
+	/* By name: a driver already loaded binds before pdev is assigned. */
+	if (strcmp(dev_name(dev), "sev-guest"))
+		return NOTIFY_DONE;
+	if (action == BUS_NOTIFY_BOUND_DRIVER && !driver_bound) {
+		__module_get(THIS_MODULE);
+		driver_bound = true;
+	} else if (action == BUS_NOTIFY_UNBOUND_DRIVER && driver_bound) {
+		driver_bound = false;
+		module_put(THIS_MODULE);
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block sevsim_bus_nb = {
+	.notifier_call = sevsim_bus_notify,
+};
+
+static void free_buffers(void)
+{
+	kfree(req);
+	kfree(resp);
+	kvfree(certs);
+	kfree(scribble_copy);
+}
+
+static int __init sevsim_init(void)
+{
+	struct sev_guest_platform_data data;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(struct snp_secrets_page) != PAGE_SIZE);
+	BUILD_BUG_ON(sizeof(struct sevsim_request) != 32 + SEVSIM_PAGE_SIZE);
+	BUILD_BUG_ON(sizeof(struct sevsim_response) != 48 + SEVSIM_PAGE_SIZE);
+	BUILD_BUG_ON(sizeof(struct sevsim_platform) != 144);
+
+	if (cc_platform_has(CC_ATTR_GUEST_SEV_SNP)) {
+		pr_err("this is a real SEV-SNP guest: refusing to simulate one\n");
+		return -EEXIST;
+	}
+	if (!secrets_gpa || offset_in_page(secrets_gpa)) {
+		pr_err("secrets_gpa=<page address reserved with memmap=4K$addr> is required\n");
+		return -EINVAL;
+	}
+
+	req = kmalloc(sizeof(*req), GFP_KERNEL);
+	resp = kmalloc(sizeof(*resp), GFP_KERNEL);
+	certs = kvmalloc(SEVSIM_MAX_CERTS, GFP_KERNEL);
+	scribble_copy = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!req || !resp || !certs || !scribble_copy) {
+		ret = -ENOMEM;
+		goto e_free;
+	}
+
+	secrets = ioremap_encrypted(secrets_gpa, PAGE_SIZE);
+	if (!secrets) {
+		pr_err("cannot map the secrets page at %#lx (is it reserved?)\n", secrets_gpa);
+		ret = -ENODEV;
+		goto e_free;
+	}
+	ret = fill_secrets();
+	if (ret)
+		goto e_unmap;
+
+	ret = misc_register(&sevsim_misc);
+	if (ret)
+		goto e_unmap;
+
+	ret = snp_sim_register(&sevsim_ops);
+	if (ret)
+		goto e_misc;
+
+	ret = bus_register_notifier(&platform_bus_type, &sevsim_bus_nb);
+	if (ret)
+		goto e_sim;
+
+	data.secrets_gpa = secrets_gpa;
+	pdev = platform_device_register_data(NULL, "sev-guest", PLATFORM_DEVID_NONE,
+					     &data, sizeof(data));
+	if (IS_ERR(pdev)) {
+		ret = PTR_ERR(pdev);
+		goto e_notifier;
+	}
+
+	pr_info("simulated SEV-SNP platform: secrets page at %#lx, VMPCK0-3 set, /dev/sevsim\n",
+		secrets_gpa);
+	return 0;
+
+e_notifier:
+	bus_unregister_notifier(&platform_bus_type, &sevsim_bus_nb);
+e_sim:
+	snp_sim_unregister(&sevsim_ops);
+e_misc:
+	misc_deregister(&sevsim_misc);
+e_unmap:
+	iounmap(secrets);
+e_free:
+	free_buffers();
+	return ret;
+}
+
+static void __exit sevsim_exit(void)
+{
+	/* No guest driver is bound (it would hold this module). */
+	platform_device_unregister(pdev);
+	bus_unregister_notifier(&platform_bus_type, &sevsim_bus_nb);
+	/* Waits for a request still inside the hook. */
+	snp_sim_unregister(&sevsim_ops);
+	mutex_lock(&issue_lock);
+	scribble_stop();
+	mutex_unlock(&issue_lock);
+	misc_deregister(&sevsim_misc);
+	memset_io(secrets, 0, PAGE_SIZE);
+	iounmap(secrets);
+	memzero_explicit(&platform, sizeof(platform));
+	free_buffers();
+	pr_info("simulated SEV-SNP platform removed\n");
+}
+
+module_init(sevsim_init);
+module_exit(sevsim_exit);
+
+MODULE_DESCRIPTION("Simulated SEV-SNP platform bridge (testing only)");
+MODULE_LICENSE("GPL");
