@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+//! /dev/sevsim access and signal handling: the only unsafe code.
+
+use crate::proto::{SevsimPlatform, SEVSIM_IOC_GET_PLATFORM};
+use std::fs::File;
+use std::io;
+use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// SEVSIM_IOC_GET_PLATFORM.
+pub fn get_platform(dev: &File) -> io::Result<SevsimPlatform> {
+    let mut p = SevsimPlatform::default();
+    // SAFETY: the fd is open for the call's duration; the request number
+    // encodes sizeof(struct sevsim_platform), which SevsimPlatform mirrors
+    // (repr(C), size asserted), so the kernel writes only inside `p`.
+    let rc = unsafe {
+        libc::ioctl(
+            dev.as_raw_fd(),
+            SEVSIM_IOC_GET_PLATFORM as libc::c_ulong,
+            &mut p as *mut SevsimPlatform,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(p)
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_sig: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+/// Installs SIGTERM/SIGINT handlers without SA_RESTART, so a blocked read()
+/// returns EINTR and the loop can exit cleanly.
+pub fn install_signal_handlers() -> io::Result<()> {
+    for sig in [libc::SIGTERM, libc::SIGINT] {
+        // SAFETY: a zeroed sigaction is a valid "no flags, empty mask" value;
+        // the handler only stores to an atomic, which is async-signal-safe.
+        let rc = unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(sig, &sa, std::ptr::null_mut())
+        };
+        if rc < 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+pub fn stop_requested() -> bool {
+    STOP.load(Ordering::SeqCst)
+}
