@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make check`: everything, under the debug config (KASAN, lockdep, DEBUG_SG,
-# kmemleak, DEBUG_ATOMIC_SLEEP). Builds what is stale, then lint, KUnit and
-# the guest smoke test; ends with one "N passed, N failed" line.
+# kmemleak, DEBUG_ATOMIC_SLEEP). Builds what is stale, then lint, psp-sim's
+# host tests, KUnit, the guest smoke test, and on the simulated SNP platform
+# the system tests and the fault matrix for both drivers; ends with one
+# "N passed, N failed" line.
 source "$(dirname "$0")/lib.sh"
 start=$(date +%s)
 "$REPO/scripts/deps.sh"
@@ -38,8 +40,13 @@ step() {
 }
 
 step lint "$REPO/scripts/lint.sh"
+step psp-sim "$REPO/scripts/pspsim-test.sh"
 step kunit "$REPO/scripts/kunit.sh"
-step guest "$REPO/scripts/guest.sh" smoke
+step guest-smoke-rust "$REPO/scripts/guest.sh" smoke
+for driver in rust c; do
+	step guest-sim-$driver env GUEST_DRIVER=$driver "$REPO/scripts/guest.sh" sim
+	step guest-faults-$driver env GUEST_DRIVER=$driver "$REPO/scripts/guest.sh" faults
+done
 
 say "check finished in $(($(date +%s) - start)) s"
 echo "$passed passed, $failed failed"

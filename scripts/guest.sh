@@ -5,8 +5,11 @@
 # serial console to a log, and turns the guest's TAP into an exit status.
 #
 #   guest.sh smoke   TAP checks: load, report, unload, no leak; exit 0 only if all pass
-#   guest.sh demo    the same guest, showing what the module reports
+#   guest.sh sim     TAP checks on the simulated SNP platform: snpguest, faults, IV monitor
+#   guest.sh demo    the simulated platform: snpguest fetches and verifies a report
 #
+# GUEST_DRIVER=rust (default) or c picks the driver the sim and demo modes
+# load: sevguest.ko or the C sev-guest.ko, on the same simulated platform.
 # A guest that hangs is killed after GUEST_TIMEOUT seconds; a panic, oops,
 # WARN, KASAN or lockdep report fails the run. Either way the console tail is
 # printed. GUEST_APPEND adds to the kernel command line.
@@ -20,10 +23,17 @@ GUEST_BUILD=$KEY_DIR/build-guest
 kernel=$GUEST_BUILD/arch/x86/boot/bzImage
 module=$GUEST_BUILD/$DRIVER_SUBDIR/sevguest.ko
 [ -f "$kernel" ] && [ -f "$module" ] || die "guest kernel not built: run make kernel"
-GUEST_TIMEOUT=${GUEST_TIMEOUT:-300}
+driver=${GUEST_DRIVER:-rust}
+case $driver in
+rust | c) ;;
+*) die "GUEST_DRIVER must be rust or c, not '$driver'" ;;
+esac
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-600}
 logdir=${GUEST_LOGDIR:-$KEY_DIR/logs}
 mkdir -p "$logdir"
-log=$logdir/guest-$mode.log
+log=$logdir/guest-$mode-$driver.log
+# The simulated platform's secrets page: reserved on the command line.
+SECRETS_GPA=0x7000000
 
 # The initramfs: busybox, the module, the mode's script as /init's payload.
 root=$(mktemp -d)
@@ -40,6 +50,27 @@ for dep in drivers/virt/coco/tsm.ko; do
 	[ -f "$GUEST_BUILD/$dep" ] && cp "$GUEST_BUILD/$dep" "$root/lib/modules/deps/"
 done
 find "$GUEST_BUILD/$DRIVER_SUBDIR/tests" -name '*.ko' -exec cp {} "$root/lib/modules/" \; 2>/dev/null || true
+# The C driver, for runs against it on the same platform.
+mkdir -p "$root/lib/modules/c"
+c_driver=$GUEST_BUILD/drivers/virt/coco/sev-guest/sev-guest.ko
+[ -f "$c_driver" ] && cp "$c_driver" "$root/lib/modules/c/"
+
+# add_binary FILE: into /bin, with the shared libraries it needs.
+add_binary() {
+	cp "$1" "$root/bin/"
+	{ ldd "$1" 2>/dev/null || true; } | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+		while read -r lib; do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+}
+if [ "$mode" != smoke ]; then
+	chain=$("$REPO/scripts/simtools.sh" | sed -n 's/^SIM_CHAIN=//p')
+	add_binary "$PSPSIM"
+	add_binary "$SNPGUEST"
+	add_binary "$SEVREQ"
+	cp -r "$chain" "$root/etc/sevsim-chain"
+fi
 cp "$REPO/tests/guest/init" "$root/init"
 cp "$script" "$root/test.sh"
 cp "$REPO/tests/guest/lib.sh" "$root/lib.sh"
@@ -51,15 +82,15 @@ qemu_args=(
 	-accel tcg -cpu max -smp 2 -m 2048
 	-nographic -no-reboot -nodefaults -serial stdio
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 rdinit=/init panic=-1 oops=panic panic_on_warn=1 loglevel=7 ${GUEST_APPEND:-}"
+	-append "console=ttyS0 rdinit=/init panic=-1 oops=panic panic_on_warn=1 loglevel=7 memmap=4K\$$SECRETS_GPA sevtest_driver=$driver sevtest_secrets=$SECRETS_GPA ${GUEST_APPEND:-}"
 )
 [ -f /usr/share/qemu/qboot.rom ] && qemu_args+=(-bios qboot.rom)
 
-say "booting the guest ($mode), console log: $log"
+say "booting the guest ($mode, $driver driver), console log: $log"
 start=$(date +%s)
 set +e
 timeout --foreground -k 5 "$GUEST_TIMEOUT" qemu-system-x86_64 "${qemu_args[@]}" </dev/null 2>&1 |
-	tee "$log" | { if [ "$mode" = demo ]; then grep -E '^(sevguest:|demo:|ok |not ok )'; else cat >/dev/null; fi; }
+	tee "$log" | { if [ "$mode" = demo ]; then grep -E '^(sevguest:|sevsim:|sev-guest |SEV: simulated|demo:|ok |not ok )'; else cat >/dev/null; fi; }
 rc=${PIPESTATUS[0]}
 set -e
 elapsed=$(($(date +%s) - start))
@@ -77,6 +108,6 @@ grep -q '^SEVGUEST-DONE' "$log" || fail "guest stopped before its script finishe
 
 passed=$(grep -cE '^ok [0-9]+' "$log" || true)
 failed=$(grep -cE '^not ok [0-9]+' "$log" || true)
-say "guest $mode: $passed passed, $failed failed (${elapsed} s)"
-echo "guest: $passed passed, $failed failed"
+say "guest $mode ($driver driver): $passed passed, $failed failed (${elapsed} s)"
+echo "guest-$mode-$driver: $passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ] || fail "guest $mode checks failed"

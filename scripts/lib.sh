@@ -16,6 +16,18 @@ JOBS=${JOBS:-$(nproc)}
 KSRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
 BINDGEN_VERSION=0.73.2
 
+# The simulated SNP platform's user-space side (scripts/simtools.sh builds it):
+# the real client, the PSP model, its certificate chain, the test client.
+SNPGUEST_VERSION=0.11.0
+SNPGUEST=$SEVGUEST_CACHE/snpguest-$SNPGUEST_VERSION/bin/snpguest
+PSPSIM_SRC=$REPO/tests/sim/psp-sim
+PSPSIM_TARGET=$SEVGUEST_CACHE/psp-sim-target
+PSPSIM=$PSPSIM_TARGET/x86_64-unknown-linux-gnu/release/psp-sim
+SIM_SEED=${SIM_SEED:-1}
+SEVREQ=$SEVGUEST_CACHE/tools/sevreq
+# rustup's cargo (1.95) builds user-space crates; Debian's rustc is the kernel's.
+cargo_user() { env PATH="$HOME/.cargo/bin:$PATH" cargo "$@"; }
+
 # Where the driver lives inside the kernel tree.
 DRIVER_SUBDIR=drivers/virt/coco/sevguest
 

@@ -9,3 +9,51 @@ check() {
 	shift
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
+
+# The simulated SNP platform (guest.sh sim and demo modes).
+DRIVER=$(sed -n 's/.*sevtest_driver=\([a-z]*\).*/\1/p' /proc/cmdline)
+SECRETS_GPA=$(sed -n 's/.*sevtest_secrets=\(0x[0-9a-f]*\).*/\1/p' /proc/cmdline)
+CHAIN=/etc/sevsim-chain
+if [ "$DRIVER" = c ]; then
+	DRIVER_KO=/lib/modules/c/sev-guest.ko
+	DRIVER_MOD=sev_guest
+	DRIVER_NAME="sev-guest (C)"
+else
+	DRIVER_KO=/lib/modules/sevguest.ko
+	DRIVER_MOD=sevguest
+	DRIVER_NAME="sevguest (Rust)"
+fi
+
+# sim_start [psp-sim serve options]: the bridge and the PSP model, no driver yet.
+sim_start() {
+	insmod /lib/modules/sevsim.ko secrets_gpa="$SECRETS_GPA" || return 1
+	psp-sim serve --chain "$CHAIN" --stats /tmp/psp.stats --log /tmp/psp.log "$@" \
+		2>>/tmp/psp.err &
+	PSP_PID=$!
+	# The model holds /dev/sevsim once it has read the platform's keys.
+	i=0
+	while [ $i -lt 100 ] && ! grep -q 'requests=' /tmp/psp.stats 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q 'requests=' /tmp/psp.stats
+}
+
+# sim_stop: the driver (if loaded), the model and the bridge.
+sim_stop() {
+	grep -q "^$DRIVER_MOD " /proc/modules && rmmod "$DRIVER_MOD"
+	kill "$PSP_PID" 2>/dev/null
+	wait "$PSP_PID" 2>/dev/null
+	rm -f /tmp/psp.stats
+	rmmod sevsim
+}
+
+# driver_load [module parameters]
+driver_load() {
+	insmod "$DRIVER_KO" "$@" && [ -c /dev/sev-guest ]
+}
+
+# stat_of KEY: a counter from the PSP model's stats line.
+stat_of() {
+	tr ' ' '\n' </tmp/psp.stats | sed -n "s/^$1=//p"
+}

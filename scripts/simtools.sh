@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Builds the user-space side of the simulated SNP platform into the cache, each
+# part only when stale:
+#   - virtee snpguest $SNPGUEST_VERSION from crates.io (unmodified, about 6 min once);
+#   - psp-sim (tests/sim/psp-sim), linked statically for the guest;
+#   - the simulated ARK/ASK/VCEK chain for seed $SIM_SEED (keyed by psp-sim's sources);
+#   - sevreq (tests/sim/sevreq.c), the one-request test client, static.
+# Prints SIM_CHAIN=<dir> last.
+source "$(dirname "$0")/lib.sh"
+
+command -v cargo >/dev/null || [ -x "$HOME/.cargo/bin/cargo" ] ||
+	die "cargo not found: needed to build snpguest and psp-sim"
+command -v gcc >/dev/null || die "gcc not found: apt-get install gcc"
+
+if [ ! -x "$SNPGUEST" ]; then
+	say "installing snpguest $SNPGUEST_VERSION from crates.io (once; about 6 minutes)"
+	cargo_user install --locked --quiet "snpguest@$SNPGUEST_VERSION" \
+		--root "$(dirname "$(dirname "$SNPGUEST")")"
+fi
+
+say "building psp-sim (static)"
+(cd "$PSPSIM_SRC" && RUSTFLAGS="-C target-feature=+crt-static" CARGO_TARGET_DIR="$PSPSIM_TARGET" \
+	cargo_user build --release --locked --quiet --target x86_64-unknown-linux-gnu)
+[ -x "$PSPSIM" ] || die "psp-sim did not build: $PSPSIM"
+
+src_hash=$(cd "$PSPSIM_SRC" && find src Cargo.toml Cargo.lock -type f | sort | xargs cat | sha256sum | cut -c1-12)
+SIM_CHAIN=$SEVGUEST_CACHE/sim-chain-seed$SIM_SEED-$src_hash
+if [ ! -f "$SIM_CHAIN/platform.txt" ]; then
+	say "making the simulated AMD certificate chain (seed $SIM_SEED)"
+	rm -rf "$SIM_CHAIN.tmp"
+	"$PSPSIM" make-chain --seed "$SIM_SEED" --out "$SIM_CHAIN.tmp"
+	rm -rf "$SIM_CHAIN"
+	mv "$SIM_CHAIN.tmp" "$SIM_CHAIN"
+fi
+
+if [ ! -x "$SEVREQ" ] || [ "$REPO/tests/sim/sevreq.c" -nt "$SEVREQ" ]; then
+	mkdir -p "$(dirname "$SEVREQ")"
+	gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/uapi" -o "$SEVREQ" "$REPO/tests/sim/sevreq.c"
+fi
+echo "SIM_CHAIN=$SIM_CHAIN"

@@ -1,0 +1,94 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# System tests on the simulated SEV-SNP platform, for the driver the command
+# line names (sevtest_driver=rust|c): the real snpguest client end to end,
+# sevreq for exact errno / exitinfo2 / status checks, a fault selected by
+# REPORT_DATA, key wipe and reload, a model that goes away, and the PSP
+# model's IV-reuse monitor. TAP on the console.
+. /lib.sh
+echo "TAP version 13"
+echo "# driver: $DRIVER_NAME"
+cd /tmp
+# expect DESCRIPTION PATTERN COMMAND...: the command's one-line output matches PATTERN.
+expect() {
+	d=$1 pat=$2
+	shift 2
+	out=$("$@" 2>&1)
+	echo "# $out"
+	if echo "$out" | grep -qE "$pat"; then ok "$d"; else not_ok "$d"; fi
+}
+
+check "simulated platform up" sim_start
+check "the sev-guest platform device exists" [ -d /sys/devices/platform/sev-guest ]
+check "insmod $DRIVER_KO" driver_load
+
+# A report, exactly.
+head -c 64 /dev/urandom >data.bin
+expect "SNP_GET_REPORT: status 0, 1184-byte report, our REPORT_DATA, VMPL 0" \
+	'^ret=0 exitinfo2=0x0000000000000000 status=0x0 report_size=1184 vmpl=0 data=ok$' \
+	sevreq report -d data.bin
+expect "SNP_GET_REPORT at VMPL 1 (snpguest's default)" 'ret=0 .* status=0x0 .* vmpl=1 data=ok' \
+	sevreq report -d data.bin -v 1
+expect "msg_version 0: EINVAL, nothing written back" '^ret=EINVAL exitinfo2=0x0000000000000000' \
+	sevreq report -d data.bin -m 0
+expect "VMPL 5: in-band status 0x16, the ioctl succeeds (as C)" '^ret=0 .* status=0x16 report_size=0' \
+	sevreq report -v 5
+
+# Extended reports: the host has certificates.
+expect "SNP_GET_EXT_REPORT without room: EIO, vmm_error 1, certs_len = pages needed" \
+	'^ret=EIO exitinfo2=0x0000000100000000 .* certs_len=(4096|8192|12288|16384)$' \
+	sevreq ext -d data.bin -c 0
+expect "SNP_GET_EXT_REPORT with 16 KiB: the report and the table" \
+	'^ret=0 exitinfo2=0x0000000000000000 status=0x0 report_size=1184 vmpl=0 data=ok certs_len=16384$' \
+	sevreq ext -d data.bin -c 16384
+
+# Derived keys.
+expect "SNP_GET_DERIVED_KEY: status 0" '^ret=0 exitinfo2=0x0+ status=0x0 key=' sevreq key
+k1=$(sevreq key -g 0x3f | sed 's/.*key=//')
+k2=$(sevreq key -g 0x3f | sed 's/.*key=//')
+k3=$(sevreq key -g 0x1 | sed 's/.*key=//')
+check "the same fields derive the same key" [ -n "$k1" ] && [ "$k1" = "$k2" ]
+check "other fields derive another key" [ "$k1" != "$k3" ]
+expect "key for VMPL 7: in-band status 0x16" '^ret=0 .* status=0x16 ' sevreq key -v 7
+
+# The real client, unmodified.
+check "snpguest report --random" snpguest report report.bin request.bin --random
+check "snpguest display report" sh -c 'snpguest display report report.bin >display.txt'
+check "the report is version 3, signed by the VCEK" \
+	sh -c 'grep -q "Version:.*3" display.txt'
+check "snpguest certificates pem" snpguest certificates pem certs
+check "ARK, ASK and VCEK written" [ -s certs/ark.pem ] && [ -s certs/ask.pem ] && [ -s certs/vcek.pem ]
+check "snpguest verify certs" sh -c 'snpguest verify certs certs | grep -q "The AMD ARK was self-signed"'
+data=$(od -An -v -tx1 request.bin | tr -d ' \n')
+snpguest verify attestation certs report.bin -r "0x$data" >verify.txt 2>&1
+cat verify.txt | sed 's/^/# /'
+check "snpguest verify attestation: VEK signed the report" grep -q 'VEK signed the Attestation Report!' verify.txt
+check "snpguest verify attestation: report data verified" grep -q 'Report Data verified successfully' verify.txt
+check "snpguest key (VCEK root, VMPL 0)" snpguest key key.bin vcek -v 0
+check "snpguest key writes 32 bytes" [ "$(wc -c <key.bin)" = 32 ]
+check "snpguest key -l 0 (message version 2)" snpguest key key2.bin vcek -v 0 -l 0
+
+# A fault the unmodified client selects through REPORT_DATA.
+psp-sim fault-data busy:2 --raw >busy.bin
+check "BUSY twice, then the answer: snpguest report succeeds (H01)" snpguest report r-busy.bin busy.bin
+psp-sim fault-data fw-error:27 --raw >fwerr.bin
+check "firmware error 0x27: snpguest report fails (H07)" sh -c '! snpguest report r-err.bin fwerr.bin'
+expect "the key is wiped: ENOTTY, nothing exposed (K04)" '^ret=ENOTTY' sevreq report -d data.bin
+before=$(stat_of requests)
+sevreq report -d data.bin >/dev/null
+check "nothing reached the host after the wipe" [ "$(stat_of requests)" = "$before" ]
+rmmod "$DRIVER_MOD"
+check "reload with vmpck_id=1" driver_load vmpck_id=1
+expect "VMPCK1 works after VMPCK0 was wiped (K05)" '^ret=0 .* data=ok' sevreq report -d data.bin
+
+# The model goes away: requests fail as "no firmware call".
+kill "$PSP_PID"
+wait "$PSP_PID" 2>/dev/null
+expect "no PSP model: EIO, exitinfo2 = SEV_RET_NO_FW_CALL" \
+	'^ret=EIO exitinfo2=0xffffffffffffffff' sevreq report -d data.bin
+echo "# psp-sim: $(cat /tmp/psp.stats)"
+check "the PSP model answered requests" [ "$(stat_of requests)" -gt 20 ]
+check "the IV-reuse monitor saw no reuse" [ "$(stat_of iv_reuse)" = 0 ]
+check "psp-sim logged no IV reuse" sh -c '! grep -q "IV REUSE" /tmp/psp.err'
+check "unload the driver and the bridge" sim_stop
+echo "1..$n"
