@@ -42,7 +42,7 @@ checkpatch() {
 	local cp=("$KTREE/scripts/checkpatch.pl" --no-tree -q --strict
 		--ignore FILE_PATH_CHANGES)
 	"${cp[@]}" "$REPO"/linux/patches/*.patch
-	(cd "$REPO" && "${cp[@]}" -f Kconfig *.rs tests/kunit/*.rs tests/modules/*.rs \
+	(cd "$REPO" && "${cp[@]}" -f Kconfig *.rs tests/kunit/*.rs tests/modules/*.rs tests/sim/*.[ch] \
 		uapi/linux/*.h)
 }
 

@@ -22,10 +22,12 @@
 #include <unistd.h>
 
 #include <linux/sev-guest.h>
+#include <linux/types.h>
 
-static void usage(void)
+static void print_usage(void)
 {
-	fprintf(stderr, "usage: sevreq report|ext|key [-d FILE] [-v VMPL] [-m VER] [-c LEN] [-g GFS]\n");
+	fprintf(stderr,
+		"usage: sevreq report|ext|key [-d FILE] [-v VMPL] [-m VER] [-c LEN] [-g GFS]\n");
 	exit(2);
 }
 
@@ -45,22 +47,33 @@ int main(int argc, char **argv)
 	struct snp_guest_request_ioctl io = { .msg_version = 1 };
 	unsigned long vmpl = 0, certs_len = 0, gfs = 0;
 	const char *data_file = NULL, *cmd;
-	static uint8_t resp[4000], certs[0x4000];
-	uint8_t data[64] = { 0 };
+	static __u8 resp[4000], certs[0x4000];
+	__u8 data[64] = { 0 };
 	int fd, ret, opt;
 
 	if (argc < 2)
-		usage();
+		print_usage();
 	cmd = argv[1];
 	optind = 2;
 	while ((opt = getopt(argc, argv, "d:v:m:c:g:")) != -1) {
 		switch (opt) {
-		case 'd': data_file = optarg; break;
-		case 'v': vmpl = strtoul(optarg, NULL, 0); break;
-		case 'm': io.msg_version = strtoul(optarg, NULL, 0); break;
-		case 'c': certs_len = strtoul(optarg, NULL, 0); break;
-		case 'g': gfs = strtoul(optarg, NULL, 0); break;
-		default: usage();
+		case 'd':
+			data_file = optarg;
+			break;
+		case 'v':
+			vmpl = strtoul(optarg, NULL, 0);
+			break;
+		case 'm':
+			io.msg_version = strtoul(optarg, NULL, 0);
+			break;
+		case 'c':
+			certs_len = strtoul(optarg, NULL, 0);
+			break;
+		case 'g':
+			gfs = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			print_usage();
 		}
 	}
 	if (data_file) {
@@ -83,7 +96,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "report") || !strcmp(cmd, "ext")) {
 		struct snp_ext_report_req ext = { 0 };
 		struct snp_report_resp *r = (void *)resp;
-		uint32_t status, size, rvmpl;
+		__u32 status, size, rvmpl;
 
 		memcpy(ext.data.user_data, data, sizeof(data));
 		ext.data.vmpl = vmpl;
@@ -107,7 +120,7 @@ int main(int argc, char **argv)
 		printf("\n");
 	} else if (!strcmp(cmd, "key")) {
 		struct snp_derived_key_req req = { 0 };
-		uint32_t status;
+		__u32 status;
 		int i;
 
 		req.guest_field_select = gfs;
@@ -121,7 +134,7 @@ int main(int argc, char **argv)
 			printf("%02x", resp[32 + i]);
 		printf("\n");
 	} else {
-		usage();
+		print_usage();
 	}
 	return ret ? 1 : 0;
 }

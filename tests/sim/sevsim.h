@@ -57,9 +57,9 @@ enum sevsim_action {
 };
 
 /* Response flags. */
-#define SEVSIM_F_WRITE_RESP	(1U << 0)  /* copy resp_page to the guest's response page */
-#define SEVSIM_F_WRITE_CERTS	(1U << 1)  /* copy the certs that follow to the guest's pages */
-#define SEVSIM_F_SCRIBBLE	(1U << 2)  /* keep rewriting the response page after the exit */
+#define SEVSIM_F_WRITE_RESP	0x1	/* copy resp_page to the guest's response page */
+#define SEVSIM_F_WRITE_CERTS	0x2	/* copy the certs that follow to the guest's pages */
+#define SEVSIM_F_SCRIBBLE	0x4	/* keep rewriting the response page after the exit */
 #define SEVSIM_F_ALL		(SEVSIM_F_WRITE_RESP | SEVSIM_F_WRITE_CERTS | SEVSIM_F_SCRIBBLE)
 
 struct sevsim_response {
