@@ -68,7 +68,9 @@ if [ "$mode" != smoke ]; then
 	chain=$("$REPO/scripts/simtools.sh" | sed -n 's/^SIM_CHAIN=//p')
 	add_binary "$PSPSIM"
 	add_binary "$SNPGUEST"
-	add_binary "$SEVREQ"
+	for tool in "$TOOLS_DIR"/*; do
+		add_binary "$tool"
+	done
 	cp -r "$chain" "$root/etc/sevsim-chain"
 fi
 cp "$REPO/tests/guest/init" "$root/init"

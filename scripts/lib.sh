@@ -24,7 +24,7 @@ PSPSIM_SRC=$REPO/tests/sim/psp-sim
 PSPSIM_TARGET=$SEVGUEST_CACHE/psp-sim-target
 PSPSIM=$PSPSIM_TARGET/x86_64-unknown-linux-gnu/release/psp-sim
 SIM_SEED=${SIM_SEED:-1}
-SEVREQ=$SEVGUEST_CACHE/tools/sevreq
+TOOLS_DIR=$SEVGUEST_CACHE/tools
 # rustup's cargo (1.95) builds user-space crates; Debian's rustc is the kernel's.
 cargo_user() { env PATH="$HOME/.cargo/bin:$PATH" cargo "$@"; }
 

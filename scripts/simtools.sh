@@ -5,7 +5,8 @@
 #   - virtee snpguest $SNPGUEST_VERSION from crates.io (unmodified, about 6 min once);
 #   - psp-sim (tests/sim/psp-sim), linked statically for the guest;
 #   - the simulated ARK/ASK/VCEK chain for seed $SIM_SEED (keyed by psp-sim's sources);
-#   - sevreq (tests/sim/sevreq.c), the one-request test client, static.
+#   - the guest's C programs, static: sevreq (tests/sim/sevreq.c), the one-request
+#     test client, and every tests/selftests/*.c and tests/bench/*.c.
 # Prints SIM_CHAIN=<dir> last.
 source "$(dirname "$0")/lib.sh"
 
@@ -34,8 +35,21 @@ if [ ! -f "$SIM_CHAIN/platform.txt" ]; then
 	mv "$SIM_CHAIN.tmp" "$SIM_CHAIN"
 fi
 
-if [ ! -x "$SEVREQ" ] || [ "$REPO/tests/sim/sevreq.c" -nt "$SEVREQ" ]; then
-	mkdir -p "$(dirname "$SEVREQ")"
-	gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/uapi" -o "$SEVREQ" "$REPO/tests/sim/sevreq.c"
-fi
+# The guest's C test programs: one static binary per file, into $TOOLS_DIR
+# (guest.sh copies all of it into the guest's /bin).
+init_cache
+mkdir -p "$TOOLS_DIR"
+for src in "$REPO"/tests/sim/sevreq.c "$REPO"/tests/selftests/*.c "$REPO"/tests/bench/*.c; do
+	[ -f "$src" ] || continue
+	bin=$TOOLS_DIR/$(basename "$src" .c)
+	deps=("$src" "$REPO"/tests/sim/sevsim.h "$REPO"/uapi/linux/sev-guest.h
+		"$(dirname "$src")"/*.h)
+	stale=0
+	for d in "${deps[@]}"; do
+		[ -f "$d" ] && [ "$d" -nt "$bin" ] && stale=1
+	done
+	[ -x "$bin" ] && [ $stale = 0 ] && continue
+	gcc -static -O2 -Wall -Wextra -Werror -pthread -I "$REPO/uapi" -I "$REPO/tests/sim" \
+		-I "$KTREE/tools/testing/selftests" -I "$(dirname "$src")" -o "$bin" "$src" -lm
+done
 echo "SIM_CHAIN=$SIM_CHAIN"

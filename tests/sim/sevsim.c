@@ -11,6 +11,8 @@
  *    real secrets page has, and keeps the firmware's own copy of the keys;
  *  - it registers the "sev-guest" platform device that points at it, as the
  *    SNP boot code does on real hardware;
+ *  - debugfs sevsim/secrets shows the secrets page as the guest left it,
+ *    sevsim/stats the requests handled and the time spent handling them;
  *  - it registers with the test-only hook in snp_issue_guest_request()
  *    (CONFIG_SEV_GUEST_SIM) and passes each guest request to the PSP model,
  *    a user-space process holding /dev/sevsim open (psp-sim), whose answer
@@ -26,6 +28,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cc_platform.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/io.h>
@@ -35,6 +38,7 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/random.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -85,6 +89,11 @@ static bool model_attached;
 
 static struct snp_secrets_page __iomem *secrets;
 static bool driver_bound;
+static struct dentry *debugfs_dir;
+
+/* What the guest requests cost inside the platform (benchmarks subtract it). */
+static atomic64_t stat_requests;
+static atomic64_t stat_platform_ns;
 static struct sevsim_platform platform;	/* the firmware's copy */
 static struct platform_device *pdev;
 
@@ -152,8 +161,7 @@ static int copy_to_guest(phys_addr_t gpa, const void *src, size_t len)
  * VMGEXIT completed (@exit filled), ES_VMM_ERROR when it failed, -EIO when
  * no GHCB could be had or nobody answered.
  */
-static int sevsim_guest_request(u64 exit_code, struct snp_req_data *input,
-				struct snp_sim_exit *exit)
+static int sevsim_issue(u64 exit_code, struct snp_req_data *input, struct snp_sim_exit *exit)
 {
 	bool ext = exit_code == SEVSIM_EXT_GUEST_REQUEST;
 	unsigned long timeout = msecs_to_jiffies(model_timeout_ms);
@@ -161,7 +169,7 @@ static int sevsim_guest_request(u64 exit_code, struct snp_req_data *input,
 	void *page;
 	int ret;
 
-	guard(mutex)(&issue_lock);
+	lockdep_assert_held(&issue_lock);
 	scribble_stop();
 
 	page = memremap(input->req_gpa, PAGE_SIZE, MEMREMAP_WB);
@@ -222,6 +230,19 @@ static int sevsim_guest_request(u64 exit_code, struct snp_req_data *input,
 	exit->sw_exit_info_2 = resp->exitinfo2;
 	exit->rbx = resp->rbx;
 	return 0;
+}
+
+static int sevsim_guest_request(u64 exit_code, struct snp_req_data *input,
+				struct snp_sim_exit *exit)
+{
+	int ret;
+	u64 start = ktime_get_ns();
+
+	guard(mutex)(&issue_lock);
+	ret = sevsim_issue(exit_code, input, exit);
+	atomic64_inc(&stat_requests);
+	atomic64_add(ktime_get_ns() - start, &stat_platform_ns);
+	return ret;
 }
 
 static const struct snp_sim_ops sevsim_ops = {
@@ -344,6 +365,35 @@ static struct miscdevice sevsim_misc = {
 	.mode = 0600,
 };
 
+/* debugfs sevsim/stats: requests handled and the time spent in the platform. */
+static int stats_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "requests %lld\nplatform_ns %lld\n",
+		   atomic64_read(&stat_requests), atomic64_read(&stat_platform_ns));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+/* debugfs sevsim/secrets: the guest's secrets page as it is now (wiped keys, counters). */
+static ssize_t secrets_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	void *copy = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	ssize_t ret;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy_fromio(copy, secrets, PAGE_SIZE);
+	ret = simple_read_from_buffer(buf, count, ppos, copy, PAGE_SIZE);
+	kfree_sensitive(copy);
+	return ret;
+}
+
+static const struct file_operations secrets_fops = {
+	.owner = THIS_MODULE,
+	.read = secrets_read,
+	.llseek = default_llseek,
+};
+
 /* Writes what a freshly launched guest's secrets page holds. */
 static int fill_secrets(void)
 {
@@ -463,6 +513,10 @@ static int __init sevsim_init(void)
 		goto e_notifier;
 	}
 
+	debugfs_dir = debugfs_create_dir("sevsim", NULL);
+	debugfs_create_file("stats", 0400, debugfs_dir, NULL, &stats_fops);
+	debugfs_create_file("secrets", 0400, debugfs_dir, NULL, &secrets_fops);
+
 	pr_info("simulated SEV-SNP platform: secrets page at %#lx, VMPCK0-3 set, /dev/sevsim\n",
 		secrets_gpa);
 	return 0;
@@ -482,6 +536,7 @@ e_free:
 
 static void __exit sevsim_exit(void)
 {
+	debugfs_remove_recursive(debugfs_dir);
 	/* No guest driver is bound (it would hold this module). */
 	platform_device_unregister(pdev);
 	bus_unregister_notifier(&platform_bus_type, &sevsim_bus_nb);
