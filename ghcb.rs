@@ -132,8 +132,9 @@ pub(crate) struct SharedPages<'a> {
 
 /// What carries a request to the firmware: the GHCB in production, a fake in KUnit.
 pub(crate) trait Hypervisor: Send {
-    /// Sends the request in `pages` once. Must not sleep for long: it may run with interrupts
-    /// off, as the GHCB call does.
+    /// Sends the request in `pages` once. Called in process context with the engine's lock
+    /// held: the GHCB call itself runs with interrupts off, and the simulated platform of test
+    /// kernels (`CONFIG_SEV_GUEST_SIM`) sleeps while its model answers.
     ///
     /// `shared` are the pages `pages` names, as the hypervisor sees them: the real one goes by
     /// the physical addresses only, a fake firmware reads and writes these.

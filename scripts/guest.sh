@@ -107,9 +107,17 @@ fail() {
 splat=$(grep -nE 'Kernel panic|BUG:|WARNING:|Oops|KASAN|possible circular locking|possible recursive locking|INFO: task .* blocked|unreferenced object' "$log" | head -5 || true)
 [ -z "$splat" ] || fail "kernel reported a problem: $splat"
 grep -q '^SEVGUEST-DONE' "$log" || fail "guest stopped before its script finished (qemu exit $rc)"
+grep -q '^SEVGUEST-DONE rc=0' "$log" || fail "the guest script exited with an error"
 
 passed=$(grep -cE '^ok [0-9]+' "$log" || true)
 failed=$(grep -cE '^not ok [0-9]+' "$log" || true)
+# The TAP plan must account for every test line (a lost line means a garbled console).
+planned=$(tr -d '\r' <"$log" | sed -nE 's/^1\.\.([0-9]+)$/\1/p' | tail -1)
+if [ "$planned" != $((passed + failed)) ]; then
+	failed=$((failed + 1))
+	printf 'error: TAP plan 1..%s, but %s ok and %s not ok lines\n' "${planned:-?}" "$passed" \
+		"$((failed - 1))" >&2
+fi
 say "guest $mode ($driver driver): $passed passed, $failed failed (${elapsed} s)"
 echo "guest-$mode-$driver: $passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ] || fail "guest $mode checks failed"

@@ -8,8 +8,9 @@
  *   sevreq key    [-g GUEST_FIELD_SELECT] [-v VMPL] [-m MSG_VERSION]
  *
  * Prints "ret=<errno name or 0> exitinfo2=0x<16 hex> status=0x<hex>" and,
- * as applicable, "report_size=N vmpl=N data=ok|bad certs_len=N
- * key=<64 hex>".  Exits 0 when the ioctl returned 0, 1 otherwise.
+ * as applicable, "report_size=N vmpl=N data=ok|bad body=zero|set
+ * certs_len=N" (body: whether the rest of the response after its 32-byte
+ * header is all zero) or "key=<64 hex>".  Exits 0 when the ioctl returned 0, 1 otherwise.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +30,14 @@ static void print_usage(void)
 	fprintf(stderr,
 		"usage: sevreq report|ext|key [-d FILE] [-v VMPL] [-m VER] [-c LEN] [-g GFS]\n");
 	exit(2);
+}
+
+static int all_zero(const __u8 *p, size_t len)
+{
+	while (len--)
+		if (*p++)
+			return 0;
+	return 1;
 }
 
 /* The ioctl's result: 0, an errno name, or "+N" for a positive return. */
@@ -112,9 +121,10 @@ int main(int argc, char **argv)
 		memcpy(&status, r->data, 4);
 		memcpy(&size, r->data + 4, 4);
 		memcpy(&rvmpl, r->data + 32 + 0x30, 4);
-		printf("ret=%s exitinfo2=0x%016llx status=0x%x report_size=%u vmpl=%u data=%s",
+		printf("ret=%s exitinfo2=0x%016llx status=0x%x report_size=%u vmpl=%u data=%s body=%s",
 		       err_name(ret), (unsigned long long)io.exitinfo2, status, size, rvmpl,
-		       memcmp(r->data + 32 + 0x50, data, 64) ? "bad" : "ok");
+		       memcmp(r->data + 32 + 0x50, data, 64) ? "bad" : "ok",
+		       all_zero(r->data + 32, sizeof(r->data) - 32) ? "zero" : "set");
 		if (!strcmp(cmd, "ext"))
 			printf(" certs_len=%u", ext.certs_len);
 		printf("\n");

@@ -42,6 +42,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include <linux/unaligned.h>
 #include <asm/sev.h>
 
 #include "sevsim.h"
@@ -76,11 +77,11 @@ enum slot_state {
  */
 static DEFINE_MUTEX(issue_lock);
 
-/* Protects the slot: state, id, the buffers below and model_attached. */
+/* Protects the slot, the buffers below and model_attached. */
 static DEFINE_SPINLOCK(slot_lock);
 static DECLARE_WAIT_QUEUE_HEAD(model_wq);
 static DECLARE_WAIT_QUEUE_HEAD(guest_wq);
-static enum slot_state state;
+static enum slot_state slot;
 static u64 next_id;
 static struct sevsim_request *req;	/* what the model reads */
 static struct sevsim_response *resp;	/* what it answered */
@@ -100,25 +101,30 @@ static struct platform_device *pdev;
 /* SEVSIM_F_SCRIBBLE: rewrites a response page after the exit (R10). */
 static struct task_struct *scribbler;
 static u8 *scribble_copy;		/* the genuine page */
+#define SNP_MSG_HDR_SIZE	0x60
+#define SNP_MSG_SZ_OFFSET	0x36
 static phys_addr_t scribble_gpa;
 
 static int scribble_fn(void *unused)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(scribble_ms);
 	void *page = memremap(scribble_gpa, PAGE_SIZE, MEMREMAP_WB);
+	/* Only the bytes the driver reads: the header and msg_sz of payload. */
+	size_t used = SNP_MSG_HDR_SIZE +
+		      min_t(size_t, get_unaligned_le16(scribble_copy + SNP_MSG_SZ_OFFSET),
+			    PAGE_SIZE - SNP_MSG_HDR_SIZE);
 	unsigned int i = 0;
 
-	if (!page)
-		return -ENOMEM;
-	while (!kthread_should_stop() && time_before(jiffies, end)) {
+	while (page && !kthread_should_stop() && time_before(jiffies, end)) {
 		/* Alternate the genuine page with one that differs in a byte. */
 		memcpy(page, scribble_copy, PAGE_SIZE);
 		if (i & 1)
-			((u8 *)page)[get_random_u32_below(PAGE_SIZE)] ^= 0x5a;
+			((u8 *)page)[get_random_u32_below(used)] ^= 0x5a;
 		i++;
 		cond_resched();
 	}
-	memunmap(page);
+	if (page)
+		memunmap(page);
 	/* Wait to be stopped so that the task is never reaped under us. */
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(HZ / 10);
@@ -184,17 +190,18 @@ static int sevsim_issue(u64 exit_code, struct snp_req_data *input, struct snp_si
 	req->exit_code = exit_code;
 	req->data_npages = ext ? input->data_npages : 0;
 	memcpy(req->req_page, page, PAGE_SIZE);
-	state = SLOT_PENDING;
+	slot = SLOT_PENDING;
 	spin_unlock(&slot_lock);
 	memunmap(page);
 	wake_up_interruptible(&model_wq);
 
-	wait_event_timeout(guest_wq, READ_ONCE(state) == SLOT_ANSWERED ||
-			   READ_ONCE(state) == SLOT_ABANDONED, timeout);
+	/* Killable: a request nobody answers must not pin an exiting task. */
+	wait_event_killable_timeout(guest_wq, READ_ONCE(slot) == SLOT_ANSWERED ||
+				    READ_ONCE(slot) == SLOT_ABANDONED, timeout);
 
 	spin_lock(&slot_lock);
-	done = state;
-	state = SLOT_IDLE;
+	done = slot;
+	slot = SLOT_IDLE;
 	spin_unlock(&slot_lock);
 	if (done != SLOT_ANSWERED) {
 		pr_warn_ratelimited("request %llu: %s, no firmware call\n", req->id,
@@ -251,19 +258,20 @@ static const struct snp_sim_ops sevsim_ops = {
 
 static int sevsim_open(struct inode *inode, struct file *file)
 {
-	guard(spinlock)(&slot_lock);
-	if (model_attached)
-		return -EBUSY;
-	model_attached = true;
-	return 0;
+	scoped_guard(spinlock, &slot_lock) {
+		if (model_attached)
+			return -EBUSY;
+		model_attached = true;
+	}
+	return stream_open(inode, file);
 }
 
 static int sevsim_release(struct inode *inode, struct file *file)
 {
 	spin_lock(&slot_lock);
 	model_attached = false;
-	if (state == SLOT_PENDING || state == SLOT_TAKEN)
-		state = SLOT_ABANDONED;
+	if (slot == SLOT_PENDING || slot == SLOT_TAKEN)
+		slot = SLOT_ABANDONED;
 	spin_unlock(&slot_lock);
 	wake_up(&guest_wq);
 	return 0;
@@ -282,13 +290,13 @@ static ssize_t sevsim_read(struct file *file, char __user *buf, size_t count,
 		return -ENOMEM;
 
 	for (;;) {
-		ret = wait_event_interruptible(model_wq, READ_ONCE(state) == SLOT_PENDING);
+		ret = wait_event_interruptible(model_wq, READ_ONCE(slot) == SLOT_PENDING);
 		if (ret)
 			goto out;
 		spin_lock(&slot_lock);
-		if (state == SLOT_PENDING) {
+		if (slot == SLOT_PENDING) {
 			memcpy(copy, req, sizeof(*copy));
-			state = SLOT_TAKEN;
+			slot = SLOT_TAKEN;
 			spin_unlock(&slot_lock);
 			break;
 		}
@@ -323,14 +331,14 @@ static ssize_t sevsim_write(struct file *file, const char __user *buf, size_t co
 		goto out;
 
 	spin_lock(&slot_lock);
-	if (state != SLOT_TAKEN || staged->id != req->id) {
+	if (slot != SLOT_TAKEN || staged->id != req->id) {
 		spin_unlock(&slot_lock);
 		ret = -ESTALE;
 		goto out;
 	}
 	memcpy(resp, staged, fixed);
 	memcpy(certs, (u8 *)staged + fixed, staged->certs_len);
-	state = SLOT_ANSWERED;
+	slot = SLOT_ANSWERED;
 	spin_unlock(&slot_lock);
 	wake_up(&guest_wq);
 	ret = count;
@@ -355,7 +363,7 @@ static const struct file_operations sevsim_fops = {
 	.read = sevsim_read,
 	.write = sevsim_write,
 	.unlocked_ioctl = sevsim_ioctl,
-	.llseek = noop_llseek,
+	.compat_ioctl = compat_ptr_ioctl,
 };
 
 static struct miscdevice sevsim_misc = {
@@ -433,7 +441,12 @@ static int sevsim_bus_notify(struct notifier_block *nb, unsigned long action, vo
 	/* By name: a driver already loaded binds before pdev is assigned. */
 	if (strcmp(dev_name(dev), "sev-guest"))
 		return NOTIFY_DONE;
-	if (action == BUS_NOTIFY_BOUND_DRIVER && !driver_bound) {
+	if (action == BUS_NOTIFY_UNBIND_DRIVER) {
+		/* The driver frees its response page next: stop writing to it. */
+		mutex_lock(&issue_lock);
+		scribble_stop();
+		mutex_unlock(&issue_lock);
+	} else if (action == BUS_NOTIFY_BOUND_DRIVER && !driver_bound) {
 		__module_get(THIS_MODULE);
 		driver_bound = true;
 	} else if (action == BUS_NOTIFY_UNBOUND_DRIVER && driver_bound) {
@@ -467,7 +480,7 @@ static int __init sevsim_init(void)
 
 	if (cc_platform_has(CC_ATTR_GUEST_SEV_SNP)) {
 		pr_err("this is a real SEV-SNP guest: refusing to simulate one\n");
-		return -EEXIST;
+		return -ENODEV;
 	}
 	if (!secrets_gpa || offset_in_page(secrets_gpa)) {
 		pr_err("secrets_gpa=<page address reserved with memmap=4K$addr> is required\n");
@@ -493,13 +506,9 @@ static int __init sevsim_init(void)
 	if (ret)
 		goto e_unmap;
 
-	ret = misc_register(&sevsim_misc);
-	if (ret)
-		goto e_unmap;
-
 	ret = snp_sim_register(&sevsim_ops);
 	if (ret)
-		goto e_misc;
+		goto e_wipe;
 
 	ret = bus_register_notifier(&platform_bus_type, &sevsim_bus_nb);
 	if (ret)
@@ -517,16 +526,25 @@ static int __init sevsim_init(void)
 	debugfs_create_file("stats", 0400, debugfs_dir, NULL, &stats_fops);
 	debugfs_create_file("secrets", 0400, debugfs_dir, NULL, &secrets_fops);
 
+	/* Last: once a model can attach, init no longer fails. */
+	ret = misc_register(&sevsim_misc);
+	if (ret)
+		goto e_pdev;
+
 	pr_info("simulated SEV-SNP platform: secrets page at %#lx, VMPCK0-3 set, /dev/sevsim\n",
 		secrets_gpa);
 	return 0;
 
+e_pdev:
+	debugfs_remove_recursive(debugfs_dir);
+	platform_device_unregister(pdev);
 e_notifier:
 	bus_unregister_notifier(&platform_bus_type, &sevsim_bus_nb);
 e_sim:
 	snp_sim_unregister(&sevsim_ops);
-e_misc:
-	misc_deregister(&sevsim_misc);
+e_wipe:
+	memset_io(secrets, 0, PAGE_SIZE);
+	memzero_explicit(&platform, sizeof(platform));
 e_unmap:
 	iounmap(secrets);
 e_free:
@@ -536,6 +554,8 @@ e_free:
 
 static void __exit sevsim_exit(void)
 {
+	/* No model holds the device (it would hold this module). */
+	misc_deregister(&sevsim_misc);
 	debugfs_remove_recursive(debugfs_dir);
 	/* No guest driver is bound (it would hold this module). */
 	platform_device_unregister(pdev);
@@ -545,7 +565,6 @@ static void __exit sevsim_exit(void)
 	mutex_lock(&issue_lock);
 	scribble_stop();
 	mutex_unlock(&issue_lock);
-	misc_deregister(&sevsim_misc);
 	memset_io(secrets, 0, PAGE_SIZE);
 	iounmap(secrets);
 	memzero_explicit(&platform, sizeof(platform));
