@@ -14,7 +14,7 @@ else
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps tree kernel module kunit selftest simtest faults pspsim-test demo lint \
+.PHONY: help deps tree kernel module kunit selftest simtest faults pspsim-test demo bench lint compare \
 	clippy rustfmtcheck checkpatch export-patches check-series check clean
 
 # DRIVER=c runs simtest, faults and demo against the C sev-guest driver instead.
@@ -28,6 +28,9 @@ help:
 	@echo "make demo        build, boot the simulated SNP guest, fetch and verify a report with snpguest"
 	@echo "make check       lint + psp-sim tests + KUnit + guest tests (smoke, simulated platform,"
 	@echo "                 fault matrix; both drivers), debug kernel config"
+	@echo "make bench       boot the simulated guest with the C driver, then sevguest; latency,"
+	@echo "                 throughput, throttling, memory; writes Documentation/bench.md"
+	@echo "make compare     the kselftest suite for the C driver and sevguest -> Documentation/compare.md"
 	@echo "DRIVER=c         demo / simtest / faults against the C sev-guest driver"
 	@echo "finer targets:   deps tree kernel module kunit selftest simtest faults pspsim-test lint clippy"
 	@echo "                 rustfmtcheck checkpatch check-series export-patches clean"
@@ -51,11 +54,17 @@ selftest:
 simtest faults:
 	@$(PREP) && scripts/build.sh module && GUEST_DRIVER=$(DRIVER) scripts/guest.sh $(subst simtest,sim,$@)
 
+compare:
+	@$(PREP) && scripts/build.sh module && scripts/compare.sh
+
 pspsim-test:
 	@scripts/pspsim-test.sh
 
 demo:
 	@$(PREP) && scripts/build.sh module && GUEST_DRIVER=$(DRIVER) scripts/guest.sh demo
+
+bench:
+	@$(PREP) && scripts/build.sh module && scripts/bench.sh
 
 lint:
 	@$(PREP) && scripts/build.sh kernel && scripts/lint.sh

@@ -12,6 +12,7 @@ use crate::proto::{
 };
 use crate::psp::{Psp, ReplyOpts};
 use std::fmt;
+use std::time::{Duration, Instant};
 
 /// Which messages `--plan` applies to.
 #[derive(Clone, Copy, Debug)]
@@ -40,14 +41,16 @@ pub struct Stats {
     pub fw_errors: u64,
     pub faults: u64,
     pub iv_reuse: u64,
+    /// BUSY answers given (busy, busy-ms and busy-forever plans).
+    pub busy: u64,
 }
 
 impl fmt::Display for Stats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "requests={} forwarded={} fw_errors={} faults={} iv_reuse={}",
-            self.requests, self.forwarded, self.fw_errors, self.faults, self.iv_reuse
+            "requests={} forwarded={} fw_errors={} faults={} iv_reuse={} busy={}",
+            self.requests, self.forwarded, self.fw_errors, self.faults, self.iv_reuse, self.busy
         )
     }
 }
@@ -60,6 +63,8 @@ struct MsgState {
     digest: [u8; 32],
     plan: Plan,
     busy_sent: u32,
+    /// When the platform first saw the message (busy-ms).
+    first_seen: Instant,
 }
 
 pub struct Hv {
@@ -114,7 +119,7 @@ impl Hv {
     }
 
     /// Finds or starts the state of the message in `page`, choosing its plan.
-    fn message(&mut self, page: &Page) -> (Plan, String) {
+    fn message(&mut self, page: &Page, now: Instant) -> (Plan, String) {
         let hdr = Header::parse(page);
         let digest = monitor::digest(page);
         if let Some(c) = &self.cur {
@@ -151,24 +156,33 @@ impl Hv {
             digest,
             plan,
             busy_sent: 0,
+            first_seen: now,
         });
         (plan, note)
     }
 
     /// Handles one request from the bridge.
     pub fn handle(&mut self, req: &SevsimRequest) -> Handled {
+        self.handle_at(req, Instant::now())
+    }
+
+    /// Handles one request from the bridge arriving at `now` (time-based plans).
+    pub fn handle_at(&mut self, req: &SevsimRequest, now: Instant) -> Handled {
         self.stats.requests += 1;
         let page = req.req_page;
         let hdr = Header::parse(&page);
         if self.monitor.observe(&page) {
             self.stats.iv_reuse += 1;
         }
-        let (plan, note) = self.message(&page);
+        let (plan, note) = self.message(&page, now);
         let ext = req.is_ext();
         let mut status = None;
-        let (resp, fired) = self.answer(req, plan, &mut status);
+        let (resp, fired) = self.answer(req, plan, now, &mut status);
         if fired {
             self.stats.faults += 1;
+        }
+        if resp.hdr.exitinfo2 == VMM_ERR_BUSY {
+            self.stats.busy += 1;
         }
         let h = &resp.hdr;
         let line = format!(
@@ -208,6 +222,7 @@ impl Hv {
         &mut self,
         req: &SevsimRequest,
         plan: Plan,
+        now: Instant,
         inband: &mut Option<u32>,
     ) -> (SevsimResponse, bool) {
         let id = req.id;
@@ -221,6 +236,13 @@ impl Hv {
             Plan::Busy(k) => {
                 let st = self.cur.as_mut().expect("message state");
                 if st.busy_sent < k {
+                    st.busy_sent += 1;
+                    return (SevsimResponse::complete(id, VMM_ERR_BUSY), true);
+                }
+            }
+            Plan::BusyMs(t) => {
+                let st = self.cur.as_mut().expect("message state");
+                if now.saturating_duration_since(st.first_seen) < Duration::from_millis(t.into()) {
                     st.busy_sent += 1;
                     return (SevsimResponse::complete(id, VMM_ERR_BUSY), true);
                 }

@@ -27,6 +27,8 @@ pub enum SeqnoRule {
 pub enum Plan {
     None,
     Busy(u32),
+    /// BUSY for every send of a message until this many ms after its first send.
+    BusyMs(u32),
     BusyForever,
     InvalidLen(u64),
     InvalidLenPlain,
@@ -56,6 +58,11 @@ pub const PLAN_HELP: &[(&str, &str, &str)] = &[
         "H01",
         "busy:K",
         "answer BUSY K times for the same message, then normally",
+    ),
+    (
+        "H01",
+        "busy-ms:T",
+        "answer BUSY to every send of a message until T ms after its first, then normally",
     ),
     ("H02", "busy-forever", "answer BUSY every time"),
     (
@@ -171,6 +178,7 @@ impl std::str::FromStr for Plan {
         let plan = match name {
             "none" => Plan::None,
             "busy" => Plan::Busy(u32::try_from(num(need()?)?).map_err(|e| e.to_string())?),
+            "busy-ms" => Plan::BusyMs(u32::try_from(num(need()?)?).map_err(|e| e.to_string())?),
             "busy-forever" => Plan::BusyForever,
             "invalid-len" => Plan::InvalidLen(num(need()?)?),
             "invalid-len-plain" => Plan::InvalidLenPlain,
@@ -217,6 +225,7 @@ impl std::str::FromStr for Plan {
         let takes_arg = matches!(
             plan,
             Plan::Busy(_)
+                | Plan::BusyMs(_)
                 | Plan::InvalidLen(_)
                 | Plan::InvalidLenThen(_)
                 | Plan::FwError(_)
@@ -239,6 +248,7 @@ impl fmt::Display for Plan {
         match self {
             Plan::None => write!(f, "none"),
             Plan::Busy(k) => write!(f, "busy:{k}"),
+            Plan::BusyMs(t) => write!(f, "busy-ms:{t}"),
             Plan::BusyForever => write!(f, "busy-forever"),
             Plan::InvalidLen(n) => write!(f, "invalid-len:{n}"),
             Plan::InvalidLenPlain => write!(f, "invalid-len-plain"),
@@ -301,6 +311,7 @@ mod tests {
         for s in [
             "none",
             "busy:2",
+            "busy-ms:500",
             "busy-forever",
             "invalid-len:4294967295",
             "invalid-len-plain",
@@ -333,6 +344,8 @@ mod tests {
         assert!("tamper-tag:16".parse::<Plan>().is_err());
         assert!("drop:1".parse::<Plan>().is_err());
         assert!("busy".parse::<Plan>().is_err());
+        assert!("busy-ms".parse::<Plan>().is_err());
+        assert!("busy-ms:-1".parse::<Plan>().is_err());
         assert!("bogus".parse::<Plan>().is_err());
     }
 

@@ -205,7 +205,7 @@ fn round_trip_sequence() {
     assert_eq!(hv.psp().count(3), 6);
     assert_eq!(
         hv.stats().to_string(),
-        "requests=4 forwarded=4 fw_errors=1 faults=0 iv_reuse=0"
+        "requests=4 forwarded=4 fw_errors=1 faults=0 iv_reuse=0 busy=0"
     );
 }
 
@@ -497,10 +497,51 @@ fn plan_busy_then_genuine() {
     assert_eq!(hv.stats().iv_reuse, 0);
     assert_eq!(hv.stats().faults, 3);
 
+    assert_eq!(hv.stats().busy, 3);
+
     let mut hv = new_hv(Plan::BusyForever);
     for i in 0..5 {
         assert_eq!(hv.handle(&plain(i, page)).resp.hdr.exitinfo2, VMM_ERR_BUSY);
     }
+    assert_eq!(hv.stats().busy, 5);
+}
+
+#[test]
+fn plan_busy_ms_is_timed_from_the_first_send() {
+    use std::time::{Duration, Instant};
+    let ms = Duration::from_millis;
+    let page = report_req(1, 0, &[2; 64]);
+    let mut hv = new_hv("busy-ms:50".parse().unwrap());
+    let t0 = Instant::now();
+    // Every send inside the 50 ms is BUSY, however many there are.
+    for (i, at) in [0, 1, 10, 30, 49].into_iter().enumerate() {
+        let r = hv.handle_at(&plain(i as u64, page), t0 + ms(at)).resp;
+        assert_eq!((r.hdr.exitinfo2, r.hdr.flags), (VMM_ERR_BUSY, 0));
+    }
+    assert_eq!(hv.psp().count(0), 0);
+    assert_eq!(hv.stats().busy, 5);
+    // From 50 ms on, the message is served, genuinely.
+    let r = hv.handle_at(&plain(5, page), t0 + ms(50)).resp;
+    assert_eq!(r.hdr.exitinfo2, 0);
+    assert_eq!(r.hdr.resp_page, genuine(&page));
+    // The next message's clock starts at its own first send.
+    let next = report_req(3, 0, &[2; 64]);
+    let r = hv.handle_at(&plain(6, next), t0 + ms(200)).resp;
+    assert_eq!(r.hdr.exitinfo2, VMM_ERR_BUSY);
+    let r = hv.handle_at(&plain(7, next), t0 + ms(249)).resp;
+    assert_eq!(r.hdr.exitinfo2, VMM_ERR_BUSY);
+    let r = hv.handle_at(&plain(8, next), t0 + ms(250)).resp;
+    assert_eq!(r.hdr.exitinfo2, 0);
+    assert_eq!(
+        hv.stats().to_string(),
+        "requests=9 forwarded=2 fw_errors=0 faults=7 iv_reuse=0 busy=7"
+    );
+
+    // busy-ms:0 serves at once; selected by REPORT_DATA like any plan.
+    let rd = plans::fault_data("busy-ms:0").unwrap();
+    let (hv, r) = one("none", plain(0, report_req(1, 0, &rd)));
+    assert_eq!(r.hdr.exitinfo2, 0);
+    assert_eq!(hv.stats().busy, 0);
 }
 
 #[test]
@@ -781,7 +822,7 @@ fn serve_loop_frames_requests_and_writes_stats() {
         .starts_with("id=7 EXT npages=0 vmpck=0 seqno=1 type=5 ver=1"));
     assert_eq!(
         std::fs::read_to_string(&stats).unwrap(),
-        "requests=3 forwarded=2 fw_errors=0 faults=0 iv_reuse=0\n"
+        "requests=3 forwarded=2 fw_errors=0 faults=0 iv_reuse=0 busy=0\n"
     );
     std::fs::remove_file(&stats).unwrap();
     let mut empty = FakeDevice {
