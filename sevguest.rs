@@ -160,7 +160,7 @@ impl platform::Driver for SevGuestDriver {
         })?;
         let id = vmpck_id()?;
         let engine = Engine::new(Ghcb, Secrets::new(secrets, id), RetryPolicy::DEFAULT)?;
-        let state = Arc::pin_init(SnpDeviceState::new(engine), GFP_KERNEL)?;
+        let state = Arc::pin_init(SnpDeviceState::new(engine)?, GFP_KERNEL)?;
         let provider = SnpTsm {
             state: state.clone(),
             floor: u32::from(id.get()),
@@ -222,24 +222,64 @@ fn vmpck_id() -> Result<VmpckId> {
     VmpckId::new(id).inspect_err(|_| pr_err!("Invalid VMPCK{} communication key\n", id))
 }
 
-/// What `/dev/sev-guest` serves: the request engine behind one lock.
+/// What `/dev/sev-guest` serves: the request engine, and the buffers answers pass through.
 #[pin_data]
 pub(crate) struct DeviceState<H: Hypervisor, S: SecretsPage> {
+    /// Held for a whole request, its user copies included (as C holds `snp_cmd_mutex`), and
+    /// always taken before `engine`.
+    #[pin]
+    staging: Mutex<Staging>,
     /// Owns the engine: the shared pages, the private buffers, the cipher, the counter and the
-    /// key are reachable only with this lock held. User copies happen outside it.
+    /// key are reachable only with this lock held. No user copy happens under it.
     #[pin]
     engine: Mutex<Engine<H, S>>,
 }
+
+/// The buffers an answer passes through on its way to user space, allocated at probe so that
+/// no request allocates (C allocates per request).
+struct Staging {
+    /// The response payload; `snp_report_resp` is the largest.
+    resp: KVec<u8>,
+    /// The host's certificates for an extended request.
+    certs: KVec<u8>,
+}
+
+impl Staging {
+    fn new() -> Result<Self> {
+        Ok(Self {
+            resp: KVec::from_elem(0u8, size_of::<SnpReportResp>(), GFP_KERNEL)?,
+            certs: KVec::from_elem(0u8, CERTS_MAX_LEN, GFP_KERNEL)?,
+        })
+    }
+
+    /// The first `resp_len` bytes of the response buffer and `certs_len` of the certificate
+    /// buffer, zeroed: what a request fills.
+    fn take(&mut self, resp_len: usize, certs_len: usize) -> (&mut [u8], &mut [u8]) {
+        let resp = &mut self.resp[..resp_len];
+        let certs = &mut self.certs[..certs_len];
+        resp.fill(0);
+        certs.fill(0);
+        (resp, certs)
+    }
+}
+
+/// The most certificate bytes a request takes (C: `SEV_FW_BLOB_MAX_SIZE`).
+const CERTS_MAX_LEN: usize = engine::CERTS_MAX_PAGES as usize * PAGE_SIZE;
+
+/// Written over a caller's certificate buffer to prove it writable before anything is sent.
+static ZERO_PAGE: [u8; PAGE_SIZE] = [0; PAGE_SIZE];
 
 /// The device state on real hardware.
 type SnpDeviceState = DeviceState<Ghcb, EncryptedMapping>;
 
 impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
     /// The state of a device served by `engine`.
-    pub(crate) fn new(engine: Engine<H, S>) -> impl PinInit<Self> {
-        pin_init!(Self {
+    pub(crate) fn new(engine: Engine<H, S>) -> Result<impl PinInit<Self>> {
+        let staging = Staging::new()?;
+        Ok(pin_init!(Self {
+            staging <- new_mutex!(staging),
             engine <- new_mutex!(engine),
-        })
+        }))
     }
 
     /// `snp_guest_ioctl()`: the argument is copied in, checked, dispatched, and copied back
@@ -270,22 +310,27 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
 
     /// `SNP_GET_REPORT`: an attestation report for the caller's `REPORT_DATA`.
     fn get_report(&self, io: &mut SnpGuestRequestIoctl) -> Result {
-        let resp =
-            self.request::<SnpReportReq>(io, MsgType::ReportReq, size_of::<SnpReportResp>())?;
+        let mut staging = self.staging.lock();
+        let (resp, _) = staging.take(size_of::<SnpReportResp>(), 0);
+        self.request::<SnpReportReq>(io, MsgType::ReportReq, resp)?;
         UserSlice::new(io.resp_data as usize, resp.len())
             .writer()
-            .write_slice(&resp)
+            .write_slice(resp)
     }
 
     /// `SNP_GET_DERIVED_KEY`: a key derived by the firmware from the caller's selection.
     fn get_derived_key(&self, io: &mut SnpGuestRequestIoctl) -> Result {
-        let mut resp =
-            self.request::<SnpDerivedKeyReq>(io, MsgType::KeyReq, size_of::<SnpDerivedKeyResp>())?;
-        let copied = UserSlice::new(io.resp_data as usize, resp.len())
-            .writer()
-            .write_slice(&resp);
-        // Key material: erased before the buffer goes back to the allocator.
-        secrets::zeroize(&mut resp);
+        let mut staging = self.staging.lock();
+        let (resp, _) = staging.take(size_of::<SnpDerivedKeyResp>(), 0);
+        let copied = self
+            .request::<SnpDerivedKeyReq>(io, MsgType::KeyReq, resp)
+            .and_then(|()| {
+                UserSlice::new(io.resp_data as usize, resp.len())
+                    .writer()
+                    .write_slice(resp)
+            });
+        // Key material: erased as soon as it has been handed over.
+        secrets::zeroize(resp);
         copied
     }
 
@@ -304,27 +349,26 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
             0
         } else {
             let len = ext.certs_len as usize;
-            if len > engine::CERTS_MAX_PAGES as usize * PAGE_SIZE || len % PAGE_SIZE != 0 {
+            if len > CERTS_MAX_LEN || len % PAGE_SIZE != 0 {
                 return Err(EINVAL);
             }
-            // C checks `access_ok()` here, before anything is sent; writing the (zeroed)
+            // C checks `access_ok()` here, before anything is sent; writing zeros over the
             // buffer once proves more: that it is mapped and writable.
-            let zeros = KVec::from_elem(0u8, len, GFP_KERNEL)?;
-            UserSlice::new(ext.certs_address as usize, len)
-                .writer()
-                .write_slice(&zeros)?;
+            let mut writer = UserSlice::new(ext.certs_address as usize, len).writer();
+            for _ in 0..len / PAGE_SIZE {
+                writer.write_slice(&ZERO_PAGE)?;
+            }
             len
         };
-        // Linear-map memory, allocated before anything is exposed.
-        let mut certs = KVec::from_elem(0u8, certs_len, GFP_KERNEL)?;
-        let mut resp = KVec::from_elem(0u8, size_of::<SnpReportResp>(), GFP_KERNEL)?;
+        let mut staging = self.staging.lock();
+        let (resp, certs) = staging.take(size_of::<SnpReportResp>(), certs_len);
         let sent = self.engine.lock().send_with_certs(
             ExitCode::ExtGuestRequest,
             MsgType::ReportReq,
             io.msg_version,
             ext.data.as_bytes(),
-            &mut resp,
-            &mut certs,
+            resp,
+            certs,
         );
         if let Err(failure) = sent {
             note_failure(io, &failure);
@@ -345,11 +389,11 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
         if certs_len > 0 {
             UserSlice::new(ext.certs_address as usize, certs_len)
                 .writer()
-                .write_slice(&certs)?;
+                .write_slice(certs)?;
         }
         UserSlice::new(io.resp_data as usize, resp.len())
             .writer()
-            .write_slice(&resp)
+            .write_slice(resp)
     }
 
     /// A configfs-tsm report: the attestation report for `inblob` at `privlevel` (never below
@@ -366,12 +410,8 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
             return Err(EINVAL);
         }
         req.user_data.copy_from_slice(inblob);
-        let mut resp = KVec::from_elem(0u8, size_of::<SnpReportResp>(), GFP_KERNEL)?;
-        let mut certs = KVec::from_elem(
-            0u8,
-            engine::CERTS_MAX_PAGES as usize * PAGE_SIZE,
-            GFP_KERNEL,
-        )?;
+        let mut staging = self.staging.lock();
+        let (resp, certs) = staging.take(size_of::<SnpReportResp>(), CERTS_MAX_LEN);
         self.engine
             .lock()
             .send_with_certs(
@@ -379,8 +419,8 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
                 MsgType::ReportReq,
                 1,
                 req.as_bytes(),
-                &mut resp,
-                &mut certs,
+                resp,
+                certs,
             )
             .map_err(|failure| failure.err)?;
         // MSG_REPORT_RSP: status, report_size, 24 reserved bytes, the report.
@@ -413,34 +453,31 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
         Ok(Attestation { report, certs: aux })
     }
 
-    /// Copies the request payload `R` in from user space, sends it as `msg_type` and returns
-    /// the answer's payload (`resp_len` bytes, zero-padded). Sets `io.exitinfo2` as the C
-    /// driver reports it.
+    /// Copies the request payload `R` in from user space, sends it as `msg_type` and leaves the
+    /// answer's payload in `resp` (zero-padded). Sets `io.exitinfo2` as the C driver reports it.
     fn request<R: FromBytes + AsBytes>(
         &self,
         io: &mut SnpGuestRequestIoctl,
         msg_type: MsgType,
-        resp_len: usize,
-    ) -> Result<KVec<u8>> {
+        resp: &mut [u8],
+    ) -> Result {
         if io.req_data == 0 || io.resp_data == 0 {
             return Err(EINVAL);
         }
         let req: R = UserSlice::new(io.req_data as usize, size_of::<R>())
             .reader()
             .read()?;
-        // Linear-map memory, allocated before anything is exposed.
-        let mut resp = KVec::from_elem(0u8, resp_len, GFP_KERNEL)?;
         let sent = self.engine.lock().send(
             ExitCode::GuestRequest,
             msg_type,
             io.msg_version,
             req.as_bytes(),
-            &mut resp,
+            resp,
         );
         match sent {
             Ok(()) => {
                 io.exitinfo2 = 0;
-                Ok(resp)
+                Ok(())
             }
             Err(failure) => {
                 note_failure(io, &failure);

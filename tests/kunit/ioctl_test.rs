@@ -69,7 +69,7 @@ mod tests {
     fn dev() -> Result<Dev> {
         let engine = fake_engine(0, 0, RETRY)?;
         Ok(Dev {
-            state: Arc::pin_init(DeviceState::new(engine), GFP_KERNEL)?,
+            state: Arc::pin_init(DeviceState::new(engine)?, GFP_KERNEL)?,
             user: user_pages(PROT_READ | PROT_WRITE)?,
         })
     }
