@@ -226,9 +226,11 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         cipher.seal(&mut self.req, req.len())?;
 
         // R7, R20: no stale answer, and no certificates of an earlier request, can pass for
-        // this one's.
+        // this one's. (A plain request reads no certificates: their pages are left alone.)
         self.shared_resp.fill_zero();
-        self.shared_certs.fill_zero();
+        if certs_npages > 0 {
+            self.shared_certs.fill_zero();
+        }
         self.resends = 0;
         let mut exposed = Exposed {
             engine: self,

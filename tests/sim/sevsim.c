@@ -55,6 +55,10 @@ static unsigned int model_timeout_ms = 5000;
 module_param(model_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(model_timeout_ms, "How long a guest request waits for the PSP model's answer");
 
+static unsigned int msg_seqno;
+module_param(msg_seqno, uint, 0444);
+MODULE_PARM_DESC(msg_seqno, "The message count VMPCK0-3 start at (secrets page and firmware)");
+
 static unsigned int scribble_ms = 50;
 module_param(scribble_ms, uint, 0444);
 MODULE_PARM_DESC(scribble_ms, "How long SEVSIM_F_SCRIBBLE keeps rewriting a response page");
@@ -417,6 +421,7 @@ static int fill_secrets(void)
 	platform.secrets_version = SECRETS_VERSION;
 	platform.fms = SECRETS_FMS;
 	platform.guest_vmpl = 0;
+	platform.msg_seqno = msg_seqno;
 
 	page->version = SECRETS_VERSION;
 	page->fms = SECRETS_FMS;
@@ -424,6 +429,10 @@ static int fill_secrets(void)
 	memcpy(page->vmpck1, platform.vmpck[1], VMPCK_KEY_LEN);
 	memcpy(page->vmpck2, platform.vmpck[2], VMPCK_KEY_LEN);
 	memcpy(page->vmpck3, platform.vmpck[3], VMPCK_KEY_LEN);
+	page->os_area.msg_seqno_0 = msg_seqno;
+	page->os_area.msg_seqno_1 = msg_seqno;
+	page->os_area.msg_seqno_2 = msg_seqno;
+	page->os_area.msg_seqno_3 = msg_seqno;
 	memcpy_toio(secrets, page, sizeof(*page));
 	kfree_sensitive(page);
 	return 0;

@@ -81,7 +81,7 @@ struct sevsim_platform {
 	__u32 secrets_version;	/* secrets page version field */
 	__u32 fms;		/* secrets page CPUID family/model/stepping */
 	__u32 guest_vmpl;	/* the VMPL the guest runs at */
-	__u32 reserved;
+	__u32 msg_seqno;	/* the message count each VMPCK started at */
 };
 
 #define SEVSIM_IOC_GET_PLATFORM	_IOR('s', 1, struct sevsim_platform)

@@ -149,7 +149,8 @@ fn serve(args: &[String]) -> Result<(), Error> {
     {
         return Err("certificate table larger than SEVSIM_MAX_CERTS".into());
     }
-    let psp = psp::Psp::new(plat.vmpck, plat.guest_vmpl, id, chain.vcek_key);
+    let mut psp = psp::Psp::new(plat.vmpck, plat.guest_vmpl, id, chain.vcek_key);
+    psp.set_counts(u64::from(plat.msg_seqno));
     let mut hv = Hv::new(psp, table, cfg);
     writeln!(
         log,
@@ -161,7 +162,8 @@ fn serve(args: &[String]) -> Result<(), Error> {
         &mut hv,
         &mut log,
         stats_path.as_deref(),
-        &device::stop_requested,
+        // SIGTERM and SIGINT end the process from their handler.
+        &|| false,
     )
     .map_err(|e| format!("{device}: {e}").into())
 }

@@ -72,7 +72,8 @@ pub struct SevsimPlatform {
     pub secrets_version: u32,
     pub fms: u32,
     pub guest_vmpl: u32,
-    pub reserved: u32,
+    /// The message count every VMPCK started at (the secrets page's counters).
+    pub msg_seqno: u32,
 }
 
 const _: () = assert!(std::mem::size_of::<SevsimRequest>() == REQUEST_SIZE);

@@ -17,7 +17,8 @@ pub fn write_stats(path: &Path, s: &Stats) -> io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// Serves until `stop()` is true (Ok) or the device fails or ends (Err).
+/// Serves until `stop()` is true (Ok; checked between requests, for tests) or the device
+/// fails or ends (Err).
 pub fn run<D: Read + Write>(
     dev: &mut D,
     hv: &mut Hv,
@@ -41,17 +42,19 @@ pub fn run<D: Read + Write>(
         };
         let req = SevsimRequest::from_bytes(&buf[..n])?;
         let h = hv.handle(&req);
+        // Recorded before the answer goes back: whoever reads the stats after the guest's
+        // request returned sees it counted (the IV-reuse verdict among them).
+        writeln!(log, "{}", h.line)?;
+        log.flush()?;
+        if let Some(p) = stats_path {
+            write_stats(p, &hv.stats())?;
+        }
         let bytes = h.resp.to_bytes();
         match dev.write(&bytes) {
             Ok(w) if w == bytes.len() => {}
             Ok(w) => writeln!(log, "psp-sim: short write {w}/{}", bytes.len())?,
             // The bridge may have timed the request out; keep serving.
             Err(e) => writeln!(log, "psp-sim: write id={}: {e}", req.id)?,
-        }
-        writeln!(log, "{}", h.line)?;
-        log.flush()?;
-        if let Some(p) = stats_path {
-            write_stats(p, &hv.stats())?;
         }
     }
 }

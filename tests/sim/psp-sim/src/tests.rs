@@ -210,6 +210,25 @@ fn round_trip_sequence() {
 }
 
 #[test]
+fn counts_start_where_the_secrets_page_says() {
+    // K01: a guest whose counters stand at 0xFFFFFFFC has one request left.
+    let mut psp = new_psp(0);
+    psp.set_counts(0xFFFF_FFFC);
+    let plans = PlanConfig {
+        plan: Plan::None,
+        after: 0,
+        count: None,
+    };
+    let mut hv = Hv::new(psp, None, plans);
+    let r = hv.handle(&plain(1, report_req(1, 0, &[1; 64])));
+    assert_eq!(r.resp.hdr.exitinfo2, psp::FW_ERR_BAD_SEQNO as u64);
+    let r = hv.handle(&plain(2, report_req(0xFFFF_FFFD, 0, &[2; 64])));
+    assert_eq!(r.resp.hdr.exitinfo2, 0);
+    assert_eq!(open_rsp(&r.resp.hdr.resp_page).0.seqno, 0xFFFF_FFFE);
+    assert_eq!(hv.psp().count(0), 0xFFFF_FFFE);
+}
+
+#[test]
 fn unsupported_messages_are_refused() {
     let mut p = new_psp(0);
     let cpuid = seal_req(1, 0, 1, 1, &[0u8; 64]);
