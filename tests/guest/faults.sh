@@ -3,8 +3,9 @@
 # The hostile-hypervisor matrix (FAULTS.md H and R) on the simulated platform,
 # for the driver the command line names. Each plan runs on a fresh platform
 # (new VMPCKs): one genuine request (so a replay has something to replay),
-# the request whose REPORT_DATA selects the plan, then a probe that shows
-# whether the key was kept or wiped. For the Rust driver every row asserts
+# the request whose REPORT_DATA selects the plan, then a look at the secrets
+# page (the counter must have moved by 2 per exposed request; a wiped key is
+# zeros there) and a probe request that shows whether the key still works. For the Rust driver every row asserts
 # the outcome FAULTS.md requires; for the C driver the rows record what it
 # does (the C 6.12 differences are documented there), and only the global
 # invariants are asserted: no kernel splat (guest.sh) and no IV reuse.
@@ -30,6 +31,9 @@ row() {
 	report) got=$(sevreq report -d plan.bin) ;;
 	ext*) got=$(sevreq ext -d plan.bin -c "${kind#ext}") ;;
 	esac
+	# The secrets page after the fault: the counter (2 exposed requests: 4) and the key.
+	ctr=$(secrets_u32 0xa0)
+	if vmpck_zero 0; then page=wiped; else page=kept; fi
 	probe=$(sevreq report -d data.bin)
 	case $probe in
 	ret=0\ *) after=kept ;;
@@ -40,7 +44,7 @@ row() {
 	reuse_total=$((reuse_total + ${reuse:-1}))
 	# The plan must have fired (none: must not have).
 	fired=$(stat_of faults)
-	echo "fault: $id $plan | $got | key $after"
+	echo "fault: $id $plan | $got | key $after | secrets page: counter 0x$ctr, key $page"
 	sim_stop
 	if [ "$DRIVER" = rust ]; then
 		if [ "$key" = either ]; then
@@ -50,7 +54,8 @@ row() {
 			*) key=wiped ;;
 			esac
 		fi
-		if echo "$got" | grep -qE "$want" && [ "$after" = "$key" ] && fired_ok; then
+		if echo "$got" | grep -qE "$want" && [ "$after" = "$key" ] && fired_ok &&
+			[ "$page" = "$key" ] && [ "$ctr" = 00000004 ]; then
 			ok "$id $plan: $key"
 		else
 			not_ok "$id $plan: want /$want/, key $key"

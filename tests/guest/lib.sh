@@ -3,6 +3,8 @@
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+# not COMMAND...: succeeds when the command (or shell function) fails.
+not() { ! "$@"; }
 # check DESCRIPTION COMMAND...: one TAP line from a command's exit status.
 check() {
 	d=$1
@@ -26,7 +28,8 @@ fi
 
 # sim_start [psp-sim serve options]: the bridge and the PSP model, no driver yet.
 sim_start() {
-	insmod /lib/modules/sevsim.ko secrets_gpa="$SECRETS_GPA" || return 1
+	# SEVSIM_ARGS: more bridge parameters (msg_seqno=N, model_timeout_ms=N, ...).
+	insmod /lib/modules/sevsim.ko secrets_gpa="$SECRETS_GPA" ${SEVSIM_ARGS:-} || return 1
 	psp-sim serve --chain "$CHAIN" --stats /tmp/psp.stats --log /tmp/psp.log "$@" \
 		2>>/tmp/psp.err &
 	PSP_PID=$!
@@ -51,6 +54,17 @@ sim_stop() {
 # driver_load [module parameters]
 driver_load() {
 	insmod "$DRIVER_KO" "$@" && [ -c /dev/sev-guest ]
+}
+
+# secrets_u32 OFFSET: a 32-bit field of the secrets page as it is now (hex, 8 digits).
+secrets_u32() {
+	od -An -tx4 -j"$(($1))" -N4 /sys/kernel/debug/sevsim/secrets | tr -d ' '
+}
+
+# vmpck_zero ID: whether VMPCK<ID> in the secrets page is all zeros (wiped).
+vmpck_zero() {
+	[ -z "$(od -An -v -tx1 -j$((0x20 + 32 * $1)) -N32 /sys/kernel/debug/sevsim/secrets |
+		tr -d ' \n' | tr -d 0)" ]
 }
 
 # stat_of KEY: a counter from the PSP model's stats line.

@@ -147,4 +147,20 @@ rmdir $r
 echo "# psp-sim: $(cat /tmp/psp.stats)"
 check "no certificates: no IV reuse" [ "$(stat_of iv_reuse)" = 0 ]
 check "no certificates: unload" sim_stop
+
+# K01: the end of the sequence counter (the secrets page's counters start at 0xFFFFFFFC).
+SEVSIM_ARGS=msg_seqno=0xfffffffc
+check "platform with the counters at 0xFFFFFFFC" sim_start
+SEVSIM_ARGS=
+check "insmod $DRIVER_KO" driver_load
+expect "K01: the last usable sequence number (0xFFFFFFFD) works" '^ret=0 .* data=ok ' \
+	sevreq report -d data.bin
+check "K01: the stored counter is now 0xFFFFFFFE" [ "$(secrets_u32 0xa0)" = fffffffe ]
+before=$(stat_of requests)
+expect "K01: the next request fails before exposure: EIO" '^ret=EIO exitinfo2=0x00000000000000ff' \
+	sevreq report -d data.bin
+check "K01: nothing reached the host" [ "$(stat_of requests)" = "$before" ]
+check "K01: the key is kept in the secrets page" not vmpck_zero 0
+check "K01: the counter did not move" [ "$(secrets_u32 0xa0)" = fffffffe ]
+check "K01: unload" sim_stop
 echo "1..$n"
