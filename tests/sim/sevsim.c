@@ -199,9 +199,13 @@ static int sevsim_issue(u64 exit_code, struct snp_req_data *input, struct snp_si
 	memunmap(page);
 	wake_up_interruptible(&model_wq);
 
-	/* Killable: a request nobody answers must not pin an exiting task. */
-	wait_event_killable_timeout(guest_wq, READ_ONCE(slot) == SLOT_ANSWERED ||
-				    READ_ONCE(slot) == SLOT_ABANDONED, timeout);
+	/*
+	 * Uninterruptible, as a VMGEXIT is: how a driver copes with a fatal
+	 * signal while the host keeps it waiting is for the driver to show,
+	 * not for the platform to cut short. Bounded by model_timeout_ms.
+	 */
+	wait_event_timeout(guest_wq, READ_ONCE(slot) == SLOT_ANSWERED ||
+			   READ_ONCE(slot) == SLOT_ABANDONED, timeout);
 
 	spin_lock(&slot_lock);
 	done = slot;

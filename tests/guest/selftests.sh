@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The kselftest suite (tests/selftests/*.c, kselftest_harness.h) on the
+# simulated SEV-SNP platform, for the driver the command line names
+# (sevtest_driver=rust|c). Each program starts and stops the platform
+# itself (sevsim.ko, psp-sim, the driver) and prints its own TAP; the
+# harness's "ok N" / "not ok N" lines are what guest.sh counts (a SKIP is
+# an "ok ... # SKIP" line). FAULTS.md rows print "row: <id> <driver> ..."
+# lines for scripts/compare.sh. A kmemleak scan ends the run.
+#
+# Kernel command line knobs (GUEST_APPEND): sevtest_slow=1 (H02: the 60 s
+# retry window, twice), sevtest_full=1 (C01 at 16 x 1,000), sevtest_seed=N
+# and sevtest_iters=N (the U08 fuzzer), sevtest_only=PROGRAM[,PROGRAM] and
+# sevtest_args=ARG[,ARG] (harness options, e.g. -t,H07_firmware_error) to run less.
+. /lib.sh
+cd /tmp
+arg() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+export SEVTEST_DRIVER="$DRIVER"
+export SEVTEST_SLOW="$(arg sevtest_slow)"
+export SEVTEST_FULL="$(arg sevtest_full)"
+[ -n "$(arg sevtest_seed)" ] && export SEVTEST_SEED="$(arg sevtest_seed)"
+[ -n "$(arg sevtest_iters)" ] && export SEVTEST_ITERS="$(arg sevtest_iters)"
+only=$(arg sevtest_only)
+args=$(arg sevtest_args | tr , " ")
+echo "# driver: $DRIVER_NAME, slow=${SEVTEST_SLOW:-0} full=${SEVTEST_FULL:-0}"
+# guest.sh wants one plan for every TAP line: the programs' lines are
+# counted here and the last line is "1..<all of them>".
+total=0
+for prog in sevguest_test sevguest_conc sevguest_fuzz; do
+	case ",${only:-$prog}," in
+	*",$prog,"*) ;;
+	*) continue ;;
+	esac
+	if [ ! -x "/bin/$prog" ]; then
+		echo "not ok 1 $prog: not in the guest"
+		total=$((total + 1))
+		continue
+	fi
+	start=$(date +%s)
+	# Printed once the program is done: kernel messages written to the
+	# console while a line is still draining would split it (and a split
+	# "ok N" would not be counted).
+	# shellcheck disable=SC2086
+	"/bin/$prog" $args >"/tmp/$prog.out" 2>&1
+	rc=$?
+	cat "/tmp/$prog.out"
+	# The program's own plan (a test it lost still counts), else its lines.
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "/tmp/$prog.out" | tail -1)
+	[ -n "$plan" ] || plan=$(grep -cE '^(ok|not ok) [0-9]+' "/tmp/$prog.out")
+	total=$((total + plan))
+	echo "# $prog: exit $rc, $(($(date +%s) - start)) s"
+done
+# kmemleak reports objects older than 5 s only (as smoke.sh).
+n=0
+sleep 6
+echo scan >/sys/kernel/debug/kmemleak
+echo scan >/sys/kernel/debug/kmemleak
+leaks=$(grep -c 'unreferenced object' /sys/kernel/debug/kmemleak)
+[ "$leaks" = 0 ] || cat /sys/kernel/debug/kmemleak
+check "kmemleak finds no leak after the suite ($leaks)" [ "$leaks" = 0 ]
+echo "1..$((total + n))"

@@ -1,0 +1,1111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sevguest_test: FAULTS.md rows H, R, K and U (but U08, in sevguest_fuzz) on
+ * the simulated SEV-SNP platform, for the driver sevtest_driver= names
+ * (the Rust sevguest or the C sev-guest of 6.12).
+ *
+ * Every case asserts exactly: the ioctl's return, the exitinfo2 write-back
+ * ("not-written" when the preset sentinel survived), certs_len for EXT
+ * requests, the stored counter in the secrets page (+2 per exposed request,
+ * unchanged otherwise), whether the VMPCK was wiped (its bytes in the
+ * secrets page, and the next request: ENOTTY with nothing exposed), and the
+ * IV-reuse monitor of psp-sim (iv_reuse=0). Expectations are per driver:
+ * FAULTS.md's for sevguest, the documented 6.12 behaviour for C. Each case
+ * prints "row: <id> <driver> <case> -> <observed>" for scripts/compare.sh.
+ *
+ * The hostile-hypervisor rows each use a fresh key: the next vmpck_id, or a
+ * restarted platform (new VMPCKs, counters at 0) after VMPCK3.
+ */
+#include "sevtest.h"
+#include "kselftest_harness.h"
+
+#include <sys/klog.h>
+
+enum key_after {
+	KEPT,		/* the next request succeeds */
+	WIPED,		/* key bytes zero; the next request ENOTTY, nothing exposed */
+	DESYNC,		/* key kept but the counter ran ahead of the PSP's (C 6.12 W2):
+			 * the next request fails with firmware error 0x16 */
+	EITHER,		/* R10: a genuine answer and kept, or EBADMSG and wiped */
+};
+
+static const char *const key_names[] = { "kept", "wiped", "kept-desync", "either" };
+
+#define ANY_CERTS	(-1LL)
+
+struct exp {
+	int rc;
+	uint64_t exi;
+	long long certs_len;	/* ANY_CERTS: not an EXT request */
+	int delta;		/* counter change */
+	enum key_after key;
+};
+
+struct fcase {
+	const char *id;
+	char plan[48];
+	int certs;		/* -1: SNP_GET_REPORT, else SNP_GET_EXT_REPORT with this room */
+	struct exp rust, c;
+};
+
+/* A fresh key for each case: vmpck_id 0..3 on one platform, then a new platform. */
+struct slot {
+	int id;
+	bool up;
+	int fd;
+};
+
+static int slot_next(struct slot *s)
+{
+	int r;
+
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	drv_unload();
+	if (!s->up || s->id >= 3) {
+		r = plat_start(NULL);
+		if (r)
+			return r;
+		s->up = true;
+		s->id = 0;
+	} else {
+		s->id++;
+	}
+	r = drv_load(s->id);
+	if (r)
+		return r;
+	s->fd = dev_open();
+	return s->fd < 0 ? -errno : 0;
+}
+
+FIXTURE(plat) {
+	struct slot s;
+};
+
+FIXTURE_SETUP(plat)
+{
+	env_init();
+	srandom(getpid() ^ time(NULL));
+	self->s.fd = -1;
+	self->s.up = false;
+	self->s.id = 0;
+}
+
+FIXTURE_TEARDOWN(plat)
+{
+	if (self->s.fd >= 0)
+		close(self->s.fd);
+	plat_stop();
+}
+
+/*
+ * One hostile-hypervisor case on a fresh key: a genuine request first (a
+ * replay needs one), the faulty one, then the probe. Returns true if every
+ * check held (the EXPECTs record each failure).
+ */
+static bool run_case(struct __test_metadata *_metadata, struct slot *s, const struct fcase *fc)
+{
+	const struct exp *e = is_c() ? &fc->c : &fc->rust;
+	uint8_t good[64], plan[64];
+	long long reqs0, reqs1, reuse;
+	uint32_t c0, c1, c2;
+	enum key_after key;
+	struct res r, p;
+	bool ok = true;
+	int wiped;
+
+	if (slot_next(s)) {
+		TH_LOG("%s %s: no fresh key", fc->id, fc->plan);
+		EXPECT_TRUE(false);
+		return false;
+	}
+	rand_bytes(good, 64);
+	do_report(s->fd, good, 0, &r);
+	EXPECT_TRUE(report_ok(&r, good)) {
+		TH_LOG("%s: the genuine request before the case failed: %s", fc->id, rc_name(r.rc));
+		return false;
+	}
+	ASSERT_EQ(0, fault_data(fc->plan, plan));
+	c0 = seqno_of(s->id);
+	reqs0 = sim_requests();
+	if (fc->certs < 0)
+		do_report(s->fd, plan, 0, &r);
+	else
+		do_ext(s->fd, plan, fc->certs, NULL, &r);
+	c1 = seqno_of(s->id);
+	wiped = key_wiped(s->id);
+
+	/* The probe: a genuine request on the same key. */
+	reqs1 = sim_requests();
+	do_report(s->fd, good, 0, &p);
+	c2 = seqno_of(s->id);
+
+	key = e->key;
+	if (key == EITHER) {
+		/* R10: all or nothing. */
+		key = r.rc == 0 ? KEPT : WIPED;
+		if (r.rc == 0) {
+			EXPECT_TRUE(report_ok(&r, plan)) ok = false;
+		} else {
+			EXPECT_EQ(-EBADMSG, r.rc) ok = false;
+		}
+		EXPECT_EQ(NOWB, r.exi) ok = false;
+	} else {
+		EXPECT_EQ(e->rc, r.rc) ok = false;
+		EXPECT_EQ(e->exi, r.exi) ok = false;
+		if (e->rc == 0 && strcmp(fc->id, "R12")) {
+			EXPECT_TRUE(report_ok(&r, plan)) ok = false;
+		}
+	}
+	if (e->certs_len != ANY_CERTS)
+		EXPECT_EQ(e->certs_len, (long long)r.certs_len) ok = false;
+	EXPECT_EQ((uint32_t)(c0 + e->delta), c1) ok = false;
+	EXPECT_EQ(key == WIPED, wiped == 1) ok = false;
+	switch (key) {
+	case KEPT:
+		EXPECT_TRUE(report_ok(&p, good)) ok = false;
+		EXPECT_EQ(c1 + 2, c2) ok = false;
+		break;
+	case WIPED:
+		EXPECT_EQ(-ENOTTY, p.rc) ok = false;
+		EXPECT_EQ(reqs1, sim_requests()) ok = false;
+		EXPECT_EQ(c1, c2) ok = false;
+		break;
+	case DESYNC:
+		EXPECT_EQ(-EIO, p.rc) ok = false;
+		EXPECT_EQ(0x16ULL, p.exi) ok = false;
+		break;
+	default:
+		break;
+	}
+	reuse = iv_reuse();
+	EXPECT_EQ(0, reuse) ok = false;
+	printf("row: %s %s %s -> ret=%s exitinfo2=%s", fc->id, env.driver, fc->plan,
+	       rc_name(r.rc), exi_str(r.exi));
+	if (fc->certs >= 0)
+		printf(" certs_len=%u", r.certs_len);
+	printf(" counter=%+d key=%s probe=%s exposed=%lld iv_reuse=%lld%s\n", (int)(c1 - c0),
+	       wiped == 1 ? "wiped" : key == DESYNC ? "kept-desync" : "kept", rc_name(p.rc),
+	       reqs1 - reqs0, reuse, ok ? "" : " MISMATCH");
+	fflush(stdout);
+	if (!ok)
+		TH_LOG("%s %s: expected ret=%s exitinfo2=%s counter=%+d key=%s", fc->id, fc->plan,
+		       rc_name(e->rc), exi_str(e->exi), e->delta, key_names[e->key]);
+	return ok;
+}
+
+#define REPORT	(-1)
+#define BOTH(x)	.rust = x, .c = x
+#define X(rc_, exi_, key_) { .rc = rc_, .exi = exi_, .certs_len = ANY_CERTS, .delta = 2, .key = key_ }
+#define XC(rc_, exi_, cl_, key_) { .rc = rc_, .exi = exi_, .certs_len = cl_, .delta = 2, .key = key_ }
+
+static void run_cases(struct __test_metadata *_metadata, struct slot *s,
+		      const struct fcase *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		run_case(_metadata, s, &cases[i]);
+}
+
+#define RUN(cases) run_cases(_metadata, &self->s, cases, sizeof(cases) / sizeof(cases[0]))
+
+/* H01: BUSY k times, then the answer; the resends are the same message. */
+TEST_F_TIMEOUT(plat, H01_busy_then_success, 120)
+{
+	static const int ks[] = { 1, 3, 5 };
+	struct fcase fc = { .id = "H01", .certs = REPORT, BOTH(X(0, NOWB, KEPT)) };
+	long long busy0, busy1;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(fc.plan, sizeof(fc.plan), "busy:%d", ks[i]);
+		busy0 = -1;
+		if (self->s.up && self->s.id < 3) {
+			psp_sync();
+			busy0 = psp_stat("busy");
+		}
+		run_case(_metadata, &self->s, &fc);
+		/* Exactly k BUSY answers, all for the same message (else iv_reuse != 0). */
+		psp_sync();
+		busy1 = psp_stat("busy");
+		if (busy0 < 0)
+			busy0 = 0;
+		EXPECT_EQ(ks[i], busy1 - busy0);
+	}
+}
+
+/* H02: BUSY past the 60 s retry window (SEVTEST_SLOW=1). */
+TEST_F_TIMEOUT(plat, H02_busy_forever, 200)
+{
+	struct fcase fc = { .id = "H02", .plan = "busy-forever", .certs = REPORT,
+			    BOTH(X(-ETIMEDOUT, EXI_BUSY, WIPED)) };
+
+	if (!env.slow)
+		SKIP(return, "H02 takes the 60 s retry window: SEVTEST_SLOW=1 (sevtest_slow=1)");
+	run_case(_metadata, &self->s, &fc);
+}
+
+/*
+ * H02 with a fatal signal pending: the caller is SIGKILLed 1 s into the
+ * window; count how often the request reaches the host until the window
+ * closes. sevguest pauses between resends; C 6.12 spins (schedule_timeout_killable
+ * returns at once for a killed task).
+ */
+TEST_F_TIMEOUT(plat, H02_busy_forever_killed, 200)
+{
+	uint8_t plan[64];
+	long long reqs0, n, n1;
+	time_t t0;
+	struct res r;
+	pid_t pid;
+	int i, status;
+
+	if (!env.slow)
+		SKIP(return, "H02 takes the 60 s retry window: SEVTEST_SLOW=1 (sevtest_slow=1)");
+	ASSERT_EQ(0, slot_next(&self->s));
+	ASSERT_EQ(0, fault_data("busy-forever", plan));
+	reqs0 = sim_requests();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		do_report(self->s.fd, plan, 0, &r);
+		_exit(0);
+	}
+	sleep(1);
+	t0 = time(NULL);
+	n1 = sim_requests() - reqs0;
+	kill(pid, SIGKILL);
+	for (i = 0; i < 1500 && waitpid(pid, &status, WNOHANG) != pid; i++)
+		usleep(100000);
+	n = sim_requests() - reqs0;
+	printf("row: H02 %s busy-forever+SIGKILL -> resends=%lld in the window (%lld before the "
+	       "kill), caller gone %llds after the kill, key=%s\n", env.driver, n, n1,
+	       (long long)(time(NULL) - t0), key_wiped(self->s.id) == 1 ? "wiped" : "kept");
+	EXPECT_EQ(1, key_wiped(self->s.id));
+	if (is_c()) {
+		/*
+		 * C 6.12 would spin here (FAULTS.md H02), but on this platform
+		 * the resend after the kill fails at once in the bridge ("sevsim:
+		 * request N: no answer from the model"): -EIO, key wiped. Recorded,
+		 * not asserted, until sevsim.c waits for the model regardless of
+		 * the caller's signals.
+		 */
+		if (n < 1000)
+			TH_LOG("C: %lld resends only: the bridge failed the resend of a killed "
+			       "caller (see the kernel log), C's spin is not observable here", n);
+	} else {
+		EXPECT_GT(200, n);	/* bounded backoff */
+	}
+	EXPECT_EQ(0, iv_reuse());
+}
+
+/* H03: EXT request, INVALID_LEN with npages 1..4: plain re-issue, EIO, certs_len. */
+TEST_F_TIMEOUT(plat, H03_ext_invalid_len, 120)
+{
+	struct fcase fc = { .id = "H03", .certs = 4096 };
+	int n;
+
+	for (n = 1; n <= 4; n++) {
+		snprintf(fc.plan, sizeof(fc.plan), "invalid-len:%d", n);
+		fc.rust = (struct exp)XC(-EIO, EXI_INVALID_LEN, n * 4096LL, KEPT);
+		fc.c = fc.rust;
+		run_case(_metadata, &self->s, &fc);
+	}
+}
+
+/* H04: absurd npages: no wrap (sevguest saturates at 0xfffff000; C 6.12 wraps to 0). */
+TEST_F_TIMEOUT(plat, H04_ext_invalid_len_absurd, 120)
+{
+	static const struct { uint32_t n; long long rust, c; } v[] = {
+		{ 0, 0, 0 },
+		{ 5, 5 * 4096, 5 * 4096 },
+		{ 1u << 20, 0xfffff000LL, 0 },
+		{ 1u << 31, 0xfffff000LL, 0 },
+		{ 0xffffffffu, 0xfffff000LL, 0xfffff000LL },
+	};
+	struct fcase fc = { .id = "H04", .certs = 4096 };
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(fc.plan, sizeof(fc.plan), "invalid-len:%u", v[i].n);
+		fc.rust = (struct exp)XC(-EIO, EXI_INVALID_LEN, v[i].rust, KEPT);
+		fc.c = (struct exp)XC(-EIO, EXI_INVALID_LEN, v[i].c, KEPT);
+		run_case(_metadata, &self->s, &fc);
+	}
+}
+
+TEST_F_TIMEOUT(plat, H05_plain_invalid_len, 60)
+{
+	static const struct fcase cases[] = {
+		{ "H05", "invalid-len-plain", REPORT, .rust = X(-EIO, EXI_INVALID_LEN, WIPED),
+		  .c = X(-EIO, EXI_INVALID_LEN, DESYNC) },
+	};
+
+	RUN(cases);
+}
+
+TEST_F_TIMEOUT(plat, H06_invalid_len_then_error, 60)
+{
+	static const struct fcase cases[] = {
+		{ "H06", "invalid-len-then:16", 4096, .rust = XC(-EIO, 0x16, 4096, WIPED),
+		  .c = XC(-EIO, EXI_INVALID_LEN, 8192, DESYNC) },
+		{ "H06", "invalid-len-then:27", 4096, .rust = XC(-EIO, 0x27, 4096, WIPED),
+		  .c = XC(-EIO, EXI_INVALID_LEN, 8192, DESYNC) },
+	};
+
+	RUN(cases);
+}
+
+TEST_F_TIMEOUT(plat, H07_firmware_error, 120)
+{
+	struct fcase cases[] = {
+		{ "H07", "fw-error:16", REPORT, BOTH(X(-EIO, 0x16, WIPED)) },
+		{ "H07", "fw-error:1d", REPORT, BOTH(X(-EIO, 0x1d, WIPED)) },
+		{ "H07", "fw-error:27", REPORT, BOTH(X(-EIO, 0x27, WIPED)) },
+		{ "H07", "", REPORT, BOTH(X(-EIO, 0, WIPED)) },
+	};
+	uint32_t code = (random() & 0xfffffffe) | 1;	/* random, non-zero */
+
+	TH_LOG("H07 random firmware error %#x", code);
+	snprintf(cases[3].plan, sizeof(cases[3].plan), "fw-error:%x", code);
+	cases[3].rust.exi = cases[3].c.exi = code;
+	RUN(cases);
+}
+
+TEST_F_TIMEOUT(plat, H08_vmm_error, 60)
+{
+	static const struct fcase cases[] = {
+		{ "H08", "vmm-error:3", REPORT, BOTH(X(-EIO, 3ULL << 32, WIPED)) },
+		{ "H08", "vmm-error:ffffffff", REPORT, BOTH(X(-EIO, 0xffffffffULL << 32, WIPED)) },
+	};
+
+	RUN(cases);
+}
+
+TEST_F_TIMEOUT(plat, H09_vmgexit_fails, 60)
+{
+	static const struct fcase cases[] = {
+		{ "H09", "vmgexit-fail", REPORT, .rust = X(-EIO, EXI_NO_FW_CALL, WIPED),
+		  .c = X(2, EXI_NO_FW_CALL, WIPED) },
+	};
+
+	RUN(cases);
+}
+
+TEST_F_TIMEOUT(plat, H10_no_ghcb, 60)
+{
+	static const struct fcase cases[] = {
+		{ "H10", "no-ghcb", REPORT, BOTH(X(-EIO, EXI_NO_FW_CALL, WIPED)) },
+	};
+
+	RUN(cases);
+}
+
+#define BAD(id_, plan_) { id_, plan_, REPORT, BOTH(X(-EBADMSG, NOWB, WIPED)) }
+
+TEST_F_TIMEOUT(plat, R01_R02_dropped_replayed, 60)
+{
+	static const struct fcase cases[] = { BAD("R01", "drop"), BAD("R02", "replay") };
+
+	RUN(cases);
+}
+
+/* R03: every byte of the AAD range 0x30..0x5f (48 cases). */
+TEST_F_TIMEOUT(plat, R03_aad_byte, 600)
+{
+	struct fcase fc = BAD("R03", "");
+	int off;
+
+	for (off = 0x30; off <= 0x5f; off++) {
+		snprintf(fc.plan, sizeof(fc.plan), "tamper-aad:%#x", off);
+		run_case(_metadata, &self->s, &fc);
+	}
+}
+
+/* R04: every byte of the 16-byte tag. */
+TEST_F_TIMEOUT(plat, R04_tag_byte, 300)
+{
+	struct fcase fc = BAD("R04", "");
+	int off;
+
+	for (off = 0; off < 16; off++) {
+		snprintf(fc.plan, sizeof(fc.plan), "tamper-tag:%d", off);
+		run_case(_metadata, &self->s, &fc);
+	}
+}
+
+TEST_F_TIMEOUT(plat, R05_to_R09_hostile_response, 300)
+{
+	static const struct fcase cases[] = {
+		BAD("R05", "tamper-ct"),
+		BAD("R06", "seqno:+0"), BAD("R06", "seqno:+3"), BAD("R06", "seqno:0"),
+		BAD("R06", "seqno:max"),
+		BAD("R07", "wrong-type"),
+		BAD("R08", "wrong-version"),
+		BAD("R09", "oversize:4000"), BAD("R09", "oversize:65535"),
+	};
+
+	RUN(cases);
+}
+
+/* R10: the response page rewritten while the driver works: all or nothing. */
+TEST_F_TIMEOUT(plat, R10_scribbled_response, 120)
+{
+	struct fcase fc = { "R10", "scribble", REPORT, BOTH(X(0, NOWB, EITHER)) };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		run_case(_metadata, &self->s, &fc);
+}
+
+TEST_F_TIMEOUT(plat, R11_request_altered, 60)
+{
+	static const struct fcase cases[] = {
+		{ "R11", "tamper-req", REPORT, BOTH(X(-EIO, 0x16, WIPED)) },
+	};
+
+	RUN(cases);
+}
+
+/* R12: a genuine short answer: success, the rest of resp_data zero-filled. */
+TEST_F_TIMEOUT(plat, R12_short_response, 60)
+{
+	static const struct fcase fc = { "R12", "short", REPORT, BOTH(X(0, NOWB, KEPT)) };
+	uint8_t plan[64];
+	struct res r;
+	size_t i;
+	bool zero = true;
+
+	run_case(_metadata, &self->s, &fc);
+	/* Again on a fresh key, looking at the bytes. */
+	ASSERT_EQ(0, slot_next(&self->s));
+	ASSERT_EQ(0, fault_data("short", plan));
+	ASSERT_EQ(0, do_report(self->s.fd, plan, 0, &r));
+	EXPECT_EQ(0U, rd32(r.resp + RSP_STATUS));
+	for (i = 0x20; i < sizeof(r.resp); i++)
+		zero &= !r.resp[i];
+	EXPECT_TRUE(zero);
+	printf("row: R12 %s short:0x20 -> bytes 0x20..4000 of resp_data %s\n", env.driver,
+	       zero ? "zero" : "NOT zero");
+}
+
+/* ---- K: sequence counter and keys --------------------------------------- */
+
+/*
+ * K01: the 32-bit counter at its end. The bridge starts the secrets page's
+ * counters and the PSP's counts at msg_seqno=N. Stored N means the next
+ * request uses N + 1; the last usable request seqno is 0xfffffffe (C: the
+ * driver refuses when stored + 1 >= UINT_MAX).
+ */
+TEST_F_TIMEOUT(plat, K01_counter_exhausted, 120)
+{
+	static const struct { uint32_t start; int works; } v[] = {
+		{ 0xfffffffc, 1 }, { 0xfffffffd, 1 }, { 0xfffffffe, 0 },
+	};
+	uint8_t data[64];
+	char params[32];
+	long long reqs;
+	uint32_t c;
+	struct res r;
+	size_t i;
+	int fd, n;
+
+	rand_bytes(data, 64);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(params, sizeof(params), "msg_seqno=%u", v[i].start);
+		ASSERT_EQ(0, plat_start_with(params, NULL));
+		self->s.up = false;	/* the next slot_next() restarts it plainly */
+		ASSERT_EQ(v[i].start, seqno_of(0));
+		ASSERT_EQ(0, drv_load(0));
+		fd = dev_open();
+		ASSERT_LE(0, fd);
+		/* The usable requests, then one that must fail before exposure. */
+		for (n = 0; n < v[i].works; n++) {
+			do_report(fd, data, 0, &r);
+			EXPECT_TRUE(report_ok(&r, data)) TH_LOG("start %#x: %s", v[i].start,
+								  rc_name(r.rc));
+		}
+		c = seqno_of(0);
+		reqs = sim_requests();
+		do_report(fd, data, 0, &r);
+		EXPECT_EQ(-EIO, r.rc);
+		EXPECT_EQ(0xffULL, r.exi);
+		EXPECT_EQ(reqs, sim_requests());
+		EXPECT_EQ(c, seqno_of(0));
+		EXPECT_EQ(0, key_wiped(0));
+		EXPECT_EQ(0, iv_reuse());
+		printf("row: K01 %s stored=%#x -> %d usable, then ret=%s exitinfo2=%s exposed=%lld "
+		       "counter=%#x key=%s\n", env.driver, v[i].start, v[i].works, rc_name(r.rc),
+		       exi_str(r.exi), sim_requests() - reqs, seqno_of(0),
+		       key_wiped(0) ? "wiped" : "kept");
+		close(fd);
+	}
+}
+
+/* Writes MSG to the kernel log, to find what the kernel printed after it. */
+static void kmsg_mark(const char *msg)
+{
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, msg, strlen(msg)) < 0)
+			perror("/dev/kmsg");
+		close(fd);
+	}
+}
+
+/* The kernel log after MARK, in a malloc'd string. */
+static char *klog_after(const char *mark)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf, *p;
+
+	if (len <= 0)
+		return strdup("");
+	buf = calloc(1, len + 1);
+	if (!buf)
+		return strdup("");
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	if (len < 0)
+		len = 0;
+	buf[len] = 0;
+	p = NULL;
+	for (char *q = strstr(buf, mark); q; q = strstr(q + 1, mark))
+		p = q;
+	p = strdup(p ? p : "");
+	free(buf);
+	return p;
+}
+
+/* Wipes the current key with a firmware error. */
+static void wipe_key(struct __test_metadata *_metadata, struct slot *s)
+{
+	uint8_t plan[64];
+	struct res r;
+
+	ASSERT_EQ(0, fault_data("fw-error:27", plan));
+	ASSERT_EQ(-EIO, do_report(s->fd, plan, 0, &r));
+	ASSERT_EQ(1, key_wiped(s->id));
+}
+
+/* K02: the module reloaded with a key a failed request wiped: probe refuses. */
+TEST_F_TIMEOUT(plat, K02_zero_key_at_probe, 60)
+{
+	char *log;
+	int r;
+
+	ASSERT_EQ(0, slot_next(&self->s));
+	wipe_key(_metadata, &self->s);
+	close(self->s.fd);
+	self->s.fd = -1;
+	ASSERT_EQ(0, drv_unload());
+	kmsg_mark("sevtest: K02 reload\n");
+	r = drv_load(0);
+	log = klog_after("sevtest: K02 reload");
+	printf("row: K02 %s reload-vmpck0-wiped -> load=%s device=%s\n", env.driver,
+	       rc_name(r), access(DEV_PATH, F_OK) ? "absent" : "present");
+	TH_LOG("kernel log: %s", log);
+	/*
+	 * Probe refuses: no device either way. C's module_platform_driver_probe()
+	 * fails the insmod too; sevguest's module stays loaded, unbound.
+	 */
+	EXPECT_NE(0, access(DEV_PATH, F_OK));
+	if (is_c()) {
+		EXPECT_NE(0, r);
+	}
+	EXPECT_TRUE(strstr(log, "VMPCK0") || strstr(log, "vmpck")) TH_LOG("no clear message");
+	free(log);
+	if (!r)
+		drv_unload();
+}
+
+/* The privlevel_floor configfs-tsm shows, -1 if unreadable. */
+static int tsm_floor(void)
+{
+	char buf[32];
+	int v = -1;
+
+	if (mkdir(TSM_DIR "/sevtest-floor", 0755) && errno != EEXIST)
+		return -1;
+	if (read_file(TSM_DIR "/sevtest-floor/privlevel_floor", buf, sizeof(buf)) > 0)
+		v = atoi(buf);
+	rmdir(TSM_DIR "/sevtest-floor");
+	return v;
+}
+
+/*
+ * One configfs-tsm report for DATA at PRIVLEVEL (< 0: don't set) under
+ * report/NAME: 0 and the outblob in OUT (LEN its size), or -errno.
+ */
+static int tsm_report(const char *name, const uint8_t data[64], int privlevel, uint8_t *out,
+		      size_t *len)
+{
+	char dir[128], path[192], buf[16];
+	int fd, r = 0, n;
+	size_t got = 0;
+
+	snprintf(dir, sizeof(dir), TSM_DIR "/%s", name);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	if (privlevel >= 0) {
+		snprintf(path, sizeof(path), "%s/privlevel", dir);
+		snprintf(buf, sizeof(buf), "%d", privlevel);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, buf, strlen(buf)) < 0)
+			r = -errno;
+		if (fd >= 0)
+			close(fd);
+		if (r)
+			goto out;
+	}
+	snprintf(path, sizeof(path), "%s/inblob", dir);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, data, 64) != 64)
+		r = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (r)
+		goto out;
+	snprintf(path, sizeof(path), "%s/outblob", dir);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	while ((n = read(fd, out + got, *len - got)) > 0)
+		got += n;
+	if (n < 0)
+		r = -errno;
+	close(fd);
+	*len = got;
+out:
+	rmdir(dir);
+	return r;
+}
+
+/* K03: vmpck_id 0..3: the header carries the id, that key's counter moves, floor = id. */
+TEST_F_TIMEOUT(plat, K03_vmpck_id, 60)
+{
+	uint8_t data[64], p[4096];
+	uint32_t before[4], after[4];
+	struct res r;
+	int id, j;
+
+	rand_bytes(data, 64);
+	for (id = 0; id < 4; id++) {
+		ASSERT_EQ(0, slot_next(&self->s));
+		ASSERT_EQ(id, self->s.id);
+		ASSERT_EQ(0, secrets_read(p));
+		for (j = 0; j < 4; j++)
+			before[j] = seqno_of(j);
+		do_report(self->s.fd, data, 0, &r);
+		EXPECT_TRUE(report_ok(&r, data));
+		for (j = 0; j < 4; j++)
+			after[j] = seqno_of(j);
+		for (j = 0; j < 4; j++)
+			EXPECT_EQ(before[j] + (j == id ? 2 : 0), after[j]);
+		EXPECT_EQ(id, psp_log_last("vmpck"));
+		EXPECT_EQ(id, tsm_floor());
+		printf("row: K03 %s vmpck_id=%d -> header vmpck=%lld counter=%+d floor=%d\n",
+		       env.driver, id, psp_log_last("vmpck"), (int)(after[id] - before[id]),
+		       tsm_floor());
+	}
+	EXPECT_EQ(0, iv_reuse());
+}
+
+/* K04: after a wipe, ioctls and configfs reports get ENOTTY; nothing is exposed. */
+TEST_F_TIMEOUT(plat, K04_after_wipe, 60)
+{
+	uint8_t data[64], out[8192];
+	size_t len = sizeof(out);
+	long long reqs;
+	uint32_t c;
+	struct res r;
+	int t;
+
+	ASSERT_EQ(0, slot_next(&self->s));
+	wipe_key(_metadata, &self->s);
+	rand_bytes(data, 64);
+	reqs = sim_requests();
+	c = seqno_of(0);
+	EXPECT_EQ(-ENOTTY, do_report(self->s.fd, data, 0, &r));
+	EXPECT_EQ(NOWB, r.exi);
+	EXPECT_EQ(-ENOTTY, do_key(self->s.fd, 0, 0, &r));
+	EXPECT_EQ(NOWB, r.exi);
+	EXPECT_EQ(-ENOTTY, do_ext(self->s.fd, data, 4096, NULL, &r));
+	EXPECT_EQ(NOWB, r.exi);
+	t = tsm_report("sevtest-k04", data, -1, out, &len);
+	EXPECT_EQ(-ENOTTY, t);
+	EXPECT_EQ(reqs, sim_requests());
+	EXPECT_EQ(c, seqno_of(0));
+	printf("row: K04 %s after-wipe -> ioctl=%s exitinfo2=%s configfs=%s exposed=%lld\n",
+	       env.driver, rc_name(r.rc), exi_str(r.exi), rc_name(t), sim_requests() - reqs);
+}
+
+/* K05: reload after a wipe: the same id refused, another works; counters continue. */
+TEST_F_TIMEOUT(plat, K05_reload_after_wipe, 60)
+{
+	uint8_t data[64];
+	struct res r;
+	int load0;
+
+	ASSERT_EQ(0, slot_next(&self->s));
+	wipe_key(_metadata, &self->s);
+	close(self->s.fd);
+	self->s.fd = -1;
+	ASSERT_EQ(0, drv_unload());
+	load0 = drv_load(0);
+	EXPECT_NE(0, access(DEV_PATH, F_OK));	/* refused: no device */
+	if (!load0)
+		drv_unload();
+	rand_bytes(data, 64);
+	ASSERT_EQ(0, drv_load(1));
+	self->s.fd = dev_open();
+	ASSERT_LE(0, self->s.fd);
+	EXPECT_TRUE(report_ok((do_report(self->s.fd, data, 0, &r), &r), data));
+	EXPECT_TRUE(report_ok((do_report(self->s.fd, data, 0, &r), &r), data));
+	EXPECT_EQ(4U, seqno_of(1));
+	close(self->s.fd);
+	ASSERT_EQ(0, drv_unload());
+	ASSERT_EQ(0, drv_load(1));
+	self->s.fd = dev_open();
+	ASSERT_LE(0, self->s.fd);
+	/* The PSP accepts it only if the seqno continues from 4. */
+	EXPECT_TRUE(report_ok((do_report(self->s.fd, data, 0, &r), &r), data));
+	EXPECT_EQ(6U, seqno_of(1));
+	EXPECT_EQ(1, key_wiped(0));
+	EXPECT_EQ(0, iv_reuse());
+	printf("row: K05 %s reload -> same-id=%s other-id=ok counter-continues=%s\n", env.driver,
+	       rc_name(load0), seqno_of(1) == 6 ? "yes" : "no");
+}
+
+/* ---- U: bad input from user space --------------------------------------- */
+
+FIXTURE(dev) {
+	int fd;
+	uint8_t data[64];
+};
+
+FIXTURE_SETUP(dev)
+{
+	env_init();
+	srandom(getpid() ^ time(NULL));
+	ASSERT_EQ(0, plat_start(NULL));
+	ASSERT_EQ(0, drv_load(-1));
+	self->fd = dev_open();
+	ASSERT_LE(0, self->fd);
+	rand_bytes(self->data, 64);
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	close(self->fd);
+	plat_stop();
+}
+
+struct snap {
+	long long reqs;
+	uint32_t seqno;
+};
+
+static struct snap snap_take(void)
+{
+	return (struct snap){ sim_requests(), seqno_of(0) };
+}
+
+/* Nothing reached the host and the key is kept. */
+#define EXPECT_NOTHING_EXPOSED(s) do { \
+	EXPECT_EQ((s).reqs, sim_requests()); \
+	EXPECT_EQ((s).seqno, seqno_of(0)); \
+	EXPECT_EQ(0, key_wiped(0)); \
+} while (0)
+
+/* The key still works (and the counter moved by 2 for it). */
+#define EXPECT_STILL_WORKS() do { \
+	struct res __r; \
+	uint32_t __c = seqno_of(0); \
+	do_report(self->fd, self->data, 0, &__r); \
+	EXPECT_TRUE(report_ok(&__r, self->data)); \
+	EXPECT_EQ(__c + 2, seqno_of(0)); \
+	EXPECT_EQ(0, iv_reuse()); \
+} while (0)
+
+static const unsigned long cmds[] = { SNP_GET_REPORT, SNP_GET_DERIVED_KEY, SNP_GET_EXT_REPORT };
+static const char *const cmd_names[] = { "report", "key", "ext" };
+
+/* U01: msg_version 0: EINVAL, nothing written back, nothing exposed. */
+TEST_F(dev, U01_msg_version_zero)
+{
+	struct snp_ext_report_req ext = { 0 };
+	static uint8_t resp[4000];
+	struct snap s = snap_take();
+	int i, rc;
+
+	for (i = 0; i < 3; i++) {
+		struct snp_guest_request_ioctl io = { .msg_version = 0, .exitinfo2 = NOWB };
+
+		io.req_data = (uintptr_t)&ext;
+		io.resp_data = (uintptr_t)resp;
+		rc = xioctl(self->fd, cmds[i], &io);
+		EXPECT_EQ(-EINVAL, rc);
+		EXPECT_EQ(NOWB, io.exitinfo2);
+		printf("row: U01 %s %s -> ret=%s exitinfo2=%s\n", env.driver, cmd_names[i],
+		       rc_name(rc), exi_str(io.exitinfo2));
+	}
+	EXPECT_NOTHING_EXPOSED(s);
+	EXPECT_STILL_WORKS();
+}
+
+/* U02: req_data or resp_data 0: EINVAL (exitinfo2 = the 0xff preset, as C). */
+TEST_F(dev, U02_null_data)
+{
+	struct snp_ext_report_req ext = { 0 };
+	static uint8_t resp[4000];
+	struct snap s = snap_take();
+	int i, which, rc;
+
+	for (i = 0; i < 3; i++) {
+		for (which = 0; which < 2; which++) {
+			struct snp_guest_request_ioctl io = { .msg_version = 1, .exitinfo2 = NOWB };
+
+			io.req_data = which ? (uintptr_t)&ext : 0;
+			io.resp_data = which ? 0 : (uintptr_t)resp;
+			rc = xioctl(self->fd, cmds[i], &io);
+			EXPECT_EQ(-EINVAL, rc);
+			EXPECT_EQ(0xffULL, io.exitinfo2);
+			printf("row: U02 %s %s %s=0 -> ret=%s exitinfo2=%s\n", env.driver,
+			       cmd_names[i], which ? "resp_data" : "req_data", rc_name(rc),
+			       exi_str(io.exitinfo2));
+		}
+	}
+	EXPECT_NOTHING_EXPOSED(s);
+	EXPECT_STILL_WORKS();
+}
+
+/* An address with nothing mapped (a page unmapped again). */
+static void *unmapped_addr(void)
+{
+	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	munmap(p, 4096);
+	return p;
+}
+
+#define KADDR ((uintptr_t)0xffffffff81000000ULL)
+
+/* U03: unmapped or kernel pointers: EFAULT, key kept. */
+TEST_F(dev, U03_bad_pointers)
+{
+	static uint8_t resp[4000], certs[0x4000];
+	struct snp_ext_report_req ext = {
+		.certs_address = (uintptr_t)certs, .certs_len = sizeof(certs) };
+	uintptr_t bad[2] = { (uintptr_t)unmapped_addr(), KADDR };
+	struct snap s;
+	int i, b, rc;
+
+	/* The ioctl argument itself. */
+	for (b = 0; b < 2; b++) {
+		s = snap_take();
+		for (i = 0; i < 3; i++) {
+			rc = xioctl(self->fd, cmds[i], (void *)bad[b]);
+			EXPECT_EQ(-EFAULT, rc);
+		}
+		EXPECT_NOTHING_EXPOSED(s);
+		printf("row: U03 %s arg=%s -> ret=%s\n", env.driver, b ? "kernel" : "unmapped",
+		       rc_name(rc));
+	}
+	/* req_data: refused before anything is sealed. */
+	for (b = 0; b < 2; b++) {
+		s = snap_take();
+		for (i = 0; i < 3; i++) {
+			struct snp_guest_request_ioctl io = { .msg_version = 1, .exitinfo2 = NOWB };
+
+			io.req_data = bad[b];
+			io.resp_data = (uintptr_t)resp;
+			rc = xioctl(self->fd, cmds[i], &io);
+			EXPECT_EQ(-EFAULT, rc);
+			EXPECT_EQ(0xffULL, io.exitinfo2);
+		}
+		EXPECT_NOTHING_EXPOSED(s);
+		printf("row: U03 %s req_data=%s -> ret=%s exposed=0\n", env.driver,
+		       b ? "kernel" : "unmapped", rc_name(rc));
+	}
+	/*
+	 * resp_data: C 6.12 finds out when it copies the answer out (U04: the
+	 * request was exposed, the counter consumed, the key kept).
+	 */
+	for (b = 0; b < 2; b++) {
+		for (i = 0; i < 3; i++) {
+			struct snp_guest_request_ioctl io = { .msg_version = 1, .exitinfo2 = NOWB };
+			struct snp_derived_key_req kreq = { 0 };
+
+			s = snap_take();
+			io.req_data = i == 1 ? (uintptr_t)&kreq : (uintptr_t)&ext;
+			io.resp_data = bad[b];
+			rc = xioctl(self->fd, cmds[i], &io);
+			EXPECT_EQ(-EFAULT, rc);
+			EXPECT_EQ(0, key_wiped(0));
+			printf("row: U03 %s %s resp_data=%s -> ret=%s exitinfo2=%s counter=%+d\n",
+			       env.driver, cmd_names[i], b ? "kernel" : "unmapped", rc_name(rc),
+			       exi_str(io.exitinfo2), (int)(seqno_of(0) - s.seqno));
+			EXPECT_EQ(s.seqno + 2, seqno_of(0));
+		}
+	}
+	EXPECT_STILL_WORKS();
+}
+
+/* U04: resp_data read-only: EFAULT after the answer; counter consumed; key kept. */
+TEST_F(dev, U04_resp_not_writable)
+{
+	uint8_t *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct snp_report_req req = { 0 };
+	struct snap s = snap_take();
+	int rc;
+	struct snp_guest_request_ioctl io = { .msg_version = 1, .exitinfo2 = NOWB };
+
+	ASSERT_NE(MAP_FAILED, ro);
+	memcpy(req.user_data, self->data, 64);
+	io.req_data = (uintptr_t)&req;
+	io.resp_data = (uintptr_t)ro;
+	rc = xioctl(self->fd, SNP_GET_REPORT, &io);
+	EXPECT_EQ(-EFAULT, rc);
+	EXPECT_EQ(NOWB, io.exitinfo2);
+	EXPECT_EQ(s.seqno + 2, seqno_of(0));
+	EXPECT_EQ(s.reqs + 1, sim_requests());
+	EXPECT_EQ(0, key_wiped(0));
+	printf("row: U04 %s resp-read-only -> ret=%s exitinfo2=%s counter=%+d key=%s\n",
+	       env.driver, rc_name(rc), exi_str(io.exitinfo2), (int)(seqno_of(0) - s.seqno),
+	       key_wiped(0) ? "wiped" : "kept");
+	EXPECT_STILL_WORKS();
+	munmap(ro, 4096);
+}
+
+/* U05: unknown ioctl numbers, wrong-size encodings among them: ENOTTY. */
+TEST_F(dev, U05_unknown_ioctls)
+{
+	static const unsigned long bad[] = {
+		0xC0185300, 0xC0105300, 0xC0205303, 0xC0205304, 0xC02053ff, 0x80205300,
+		0x40205300, 0x00005300, 0xC0205400, 0xC0405300, 0xC0085301, 0xC0205200,
+		0x5300, 0,
+	};
+	struct snp_ext_report_req ext = { 0 };
+	static uint8_t resp[4000];
+	struct snap s = snap_take();
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct snp_guest_request_ioctl io = { .msg_version = 1, .exitinfo2 = NOWB };
+
+		io.req_data = (uintptr_t)&ext;
+		io.resp_data = (uintptr_t)resp;
+		rc = xioctl(self->fd, bad[i], &io);
+		EXPECT_EQ(-ENOTTY, rc) TH_LOG("cmd %#lx", bad[i]);
+		printf("row: U05 %s cmd=%#lx -> ret=%s exitinfo2=%s\n", env.driver, bad[i],
+		       rc_name(rc), exi_str(io.exitinfo2));
+	}
+	EXPECT_NOTHING_EXPOSED(s);
+	EXPECT_STILL_WORKS();
+}
+
+/* U06: EXT: certs_len not a page multiple or above 16 KiB; bad certs_address. */
+TEST_F(dev, U06_ext_certs_args)
+{
+	static const struct { uint32_t len; int kaddr; int rc; } v[] = {
+		{ 100, 0, -EINVAL }, { 4097, 0, -EINVAL }, { 0x5000, 0, -EINVAL },
+		{ 0x100000, 0, -EINVAL }, { 0xfffff000, 0, -EINVAL }, { 4096, 1, -EFAULT },
+		{ 0x4000, 1, -EFAULT },
+	};
+	static uint8_t certs[0x4000];
+	struct snap s = snap_take();
+	struct res r;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		do_ext(self->fd, self->data, v[i].len, v[i].kaddr ? (void *)KADDR : certs, &r);
+		EXPECT_EQ(v[i].rc, r.rc) TH_LOG("certs_len %#x", v[i].len);
+		EXPECT_EQ(0xffULL, r.exi);
+		printf("row: U06 %s certs_len=%#x certs_address=%s -> ret=%s exitinfo2=%s\n",
+		       env.driver, v[i].len, v[i].kaddr ? "kernel" : "user", rc_name(r.rc),
+		       exi_str(r.exi));
+	}
+	EXPECT_NOTHING_EXPOSED(s);
+	/* An unmapped user buffer passes access_ok: found out when copying out. */
+	s = snap_take();
+	do_ext(self->fd, self->data, 0x4000, unmapped_addr(), &r);
+	printf("row: U06 %s certs_len=0x4000 certs_address=unmapped -> ret=%s exitinfo2=%s "
+	       "counter=%+d key=%s\n", env.driver, rc_name(r.rc), exi_str(r.exi),
+	       (int)(seqno_of(0) - s.seqno), key_wiped(0) ? "wiped" : "kept");
+	EXPECT_EQ(-EFAULT, r.rc);
+	EXPECT_EQ(0, key_wiped(0));
+	if (is_c()) {
+		/* access_ok() only: the request went out, copy-out failed (as U04). */
+		EXPECT_EQ(s.seqno + 2, seqno_of(0));
+		EXPECT_EQ(NOWB, r.exi);
+	} else {
+		/* sevguest checks the buffer before sealing: nothing exposed. */
+		EXPECT_EQ(s.seqno, seqno_of(0));
+		EXPECT_EQ(s.reqs, sim_requests());
+		EXPECT_EQ(0xffULL, r.exi);
+	}
+	EXPECT_STILL_WORKS();
+}
+
+/* U07: vmpl > 3 and reserved fields go to the PSP: in-band 0x16, the ioctl succeeds. */
+TEST_F(dev, U07_passed_through)
+{
+	struct snp_guest_request_ioctl io = { .msg_version = 1, .exitinfo2 = NOWB };
+	static uint8_t resp[4000];
+	struct snp_report_req req = { 0 };
+	struct snp_derived_key_req kreq = { 0 };
+	struct res r;
+	uint32_t c;
+	int rc;
+
+	c = seqno_of(0);
+	EXPECT_EQ(0, do_report(self->fd, self->data, 4, &r));
+	EXPECT_EQ(0x16U, rd32(r.resp + RSP_STATUS));
+	EXPECT_EQ(0, do_report(self->fd, self->data, 0xffffffff, &r));
+	EXPECT_EQ(0x16U, rd32(r.resp + RSP_STATUS));
+	EXPECT_EQ(NOWB, r.exi);
+	/* Reserved bytes of the report request set. */
+	req.rsvd[5] = 0x80;
+	io.req_data = (uintptr_t)&req;
+	io.resp_data = (uintptr_t)resp;
+	rc = xioctl(self->fd, SNP_GET_REPORT, &io);
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(0x16U, rd32(resp + RSP_STATUS));
+	/* The derived key: VMPL 7, and the reserved word. */
+	EXPECT_EQ(0, do_key(self->fd, 0, 7, &r));
+	EXPECT_EQ(0x16U, rd32(r.resp));
+	kreq.rsvd = 1;
+	io.req_data = (uintptr_t)&kreq;
+	io.exitinfo2 = NOWB;
+	rc = xioctl(self->fd, SNP_GET_DERIVED_KEY, &io);
+	EXPECT_EQ(0, rc);
+	printf("row: U07 %s vmpl=4/0xffffffff/rsvd, key vmpl=7/rsvd -> ret=0 status=0x%x, "
+	       "key-rsvd status=0x%x counter=%+d key=%s\n", env.driver, rd32(r.resp),
+	       rd32(resp), (int)(seqno_of(0) - c), key_wiped(0) ? "wiped" : "kept");
+	EXPECT_EQ(c + 10, seqno_of(0));
+	EXPECT_EQ(0, key_wiped(0));
+	EXPECT_STILL_WORKS();
+}
+
+/* U09: /dev/sev-guest opened O_RDONLY (as the virtee sev crate does) works. */
+TEST_F(dev, U09_read_only_open)
+{
+	int fd = open(DEV_PATH, O_RDONLY);
+	struct res r;
+
+	ASSERT_LE(0, fd);
+	do_report(fd, self->data, 0, &r);
+	EXPECT_TRUE(report_ok(&r, self->data));
+	printf("row: U09 %s O_RDONLY -> report=%s", env.driver, rc_name(r.rc));
+	EXPECT_EQ(0, do_key(fd, 0x3f, 0, &r));
+	printf(" key=%s\n", rc_name(r.rc));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
