@@ -121,9 +121,9 @@ int main(int argc, char **argv)
 		memcpy(&status, r->data, 4);
 		memcpy(&size, r->data + 4, 4);
 		memcpy(&rvmpl, r->data + 32 + 0x30, 4);
-		printf("ret=%s exitinfo2=0x%016llx status=0x%x report_size=%u vmpl=%u data=%s body=%s",
-		       err_name(ret), (unsigned long long)io.exitinfo2, status, size, rvmpl,
-		       memcmp(r->data + 32 + 0x50, data, 64) ? "bad" : "ok",
+		printf("ret=%s exitinfo2=0x%016llx status=0x%x report_size=%u vmpl=%u",
+		       err_name(ret), (unsigned long long)io.exitinfo2, status, size, rvmpl);
+		printf(" data=%s body=%s", memcmp(r->data + 32 + 0x50, data, 64) ? "bad" : "ok",
 		       all_zero(r->data + 32, sizeof(r->data) - 32) ? "zero" : "set");
 		if (!strcmp(cmd, "ext"))
 			printf(" certs_len=%u", ext.certs_len);
