@@ -14,6 +14,7 @@ source "$(dirname "$0")/lib.sh"
 init_cache
 
 logdir=${GUEST_LOGDIR:-$KEY_DIR/logs}
+mkdir -p "$logdir"
 out=$REPO/Documentation/compare.md
 append=${COMPARE_APPEND-sevtest_slow=1}
 declare -A summary secs

@@ -11,7 +11,9 @@
 # Kernel command line knobs (GUEST_APPEND): sevtest_slow=1 (H02: the 60 s
 # retry window, twice), sevtest_full=1 (C01 at 16 x 1,000), sevtest_seed=N
 # and sevtest_iters=N (the U08 fuzzer), sevtest_only=PROGRAM[,PROGRAM] and
-# sevtest_args=ARG[,ARG] (harness options, e.g. -t,H07_firmware_error) to run less.
+# sevtest_args=ARG[,ARG] (harness options, e.g. -t,H07_firmware_error) to run less;
+# sevtest_c03_tsm=1 also races configfs-tsm reports against rmmod for the C driver
+# (a use-after-free in C 6.12: the guest panics under KASAN).
 . /lib.sh
 cd /tmp
 arg() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
@@ -20,6 +22,7 @@ export SEVTEST_SLOW="$(arg sevtest_slow)"
 export SEVTEST_FULL="$(arg sevtest_full)"
 [ -n "$(arg sevtest_seed)" ] && export SEVTEST_SEED="$(arg sevtest_seed)"
 [ -n "$(arg sevtest_iters)" ] && export SEVTEST_ITERS="$(arg sevtest_iters)"
+[ -n "$(arg sevtest_c03_tsm)" ] && export SEVTEST_C03_TSM="$(arg sevtest_c03_tsm)"
 only=$(arg sevtest_only)
 args=$(arg sevtest_args | tr , " ")
 echo "# driver: $DRIVER_NAME, slow=${SEVTEST_SLOW:-0} full=${SEVTEST_FULL:-0}"
