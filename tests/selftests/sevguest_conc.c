@@ -272,10 +272,12 @@ TEST_F_TIMEOUT(conc, C03_rmmod_in_flight, 600)
 	 * copy_to_sockptr() from get_ext_report(), seen in this test): its
 	 * configfs worker runs only with sevtest_c03_tsm=1.
 	 */
-	if (!tsm_race) {
+	if (!tsm_race)
 		printf("row: C03 %s configfs-racing-rmmod -> not run: C 6.12 use-after-free "
 		       "(sevtest_c03_tsm=1 runs it)\n", env.driver);
-	}
+	else
+		printf("row: C03 %s configfs-racing-rmmod -> run: a configfs worker in both "
+		       "phases below\n", env.driver);
 
 	/* 1: files held open: every rmmod refused, the requests unharmed. */
 	for (i = 0; i < T; i++) {
