@@ -53,12 +53,6 @@ for prog in sevguest_test sevguest_conc sevguest_fuzz; do
 	total=$((total + plan))
 	echo "# $prog: exit $rc, $(($(date +%s) - start)) s"
 done
-# kmemleak reports objects older than 5 s only (as smoke.sh).
 n=0
-sleep 6
-echo scan >/sys/kernel/debug/kmemleak
-echo scan >/sys/kernel/debug/kmemleak
-leaks=$(grep -c 'unreferenced object' /sys/kernel/debug/kmemleak)
-[ "$leaks" = 0 ] || cat /sys/kernel/debug/kmemleak
-check "kmemleak finds no leak after the suite ($leaks)" [ "$leaks" = 0 ]
+kmemleak_check "after the suite"
 echo "1..$((total + n))"

@@ -39,11 +39,5 @@ while [ $i -lt 10 ]; do
 	i=$((i + 1))
 done
 check "10 load/unload cycles" [ $cycles = 10 ]
-# kmemleak reports objects older than 5 s only.
-sleep 6
-echo scan >/sys/kernel/debug/kmemleak
-echo scan >/sys/kernel/debug/kmemleak
-leaks=$(grep -c 'unreferenced object' /sys/kernel/debug/kmemleak)
-[ "$leaks" = 0 ] || cat /sys/kernel/debug/kmemleak
-check "kmemleak finds no leak ($leaks)" [ "$leaks" = 0 ]
+kmemleak_check
 echo "1..$n"
