@@ -69,39 +69,6 @@ static void make_data(uint8_t d[64], int idx, int i)
 	memcpy(d + 4, &i, 4);
 }
 
-static int tsm_once(const char *name, const uint8_t data[64], uint8_t *out, size_t *len)
-{
-	char dir[128], path[192];
-	int fd, r = 0, n;
-	size_t got = 0;
-
-	snprintf(dir, sizeof(dir), TSM_DIR "/%s", name);
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/inblob", dir);
-	fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, data, 64) != 64)
-		r = -errno;
-	if (fd >= 0)
-		close(fd);
-	if (!r) {
-		snprintf(path, sizeof(path), "%s/outblob", dir);
-		fd = open(path, O_RDONLY);
-		if (fd < 0) {
-			r = -errno;
-		} else {
-			while ((n = read(fd, out + got, *len - got)) > 0)
-				got += n;
-			if (n < 0)
-				r = -errno;
-			close(fd);
-		}
-	}
-	*len = got;
-	rmdir(dir);
-	return r;
-}
-
 /* A failure that only means "the driver is not there right now" (C03). */
 static bool is_nodev(int err)
 {
@@ -124,7 +91,7 @@ static void *work(void *arg)
 		if (w->tsm) {
 			size_t len = sizeof(out);
 
-			rc = tsm_once(name, data, out, &len);
+			rc = tsm_report(name, data, -1, out, &len);
 			if (!rc && len >= RPT_DATA + 64 && !memcmp(out + RPT_DATA, data, 64))
 				w->ok++;
 			else if (!rc)
@@ -264,7 +231,7 @@ TEST_F_TIMEOUT(conc, C03_rmmod_in_flight, 600)
 	uint8_t data[64];
 	struct res res;
 	int fd;
-	bool tsm_race = strcmp(env.driver, "c") || env_ulong("SEVTEST_C03_TSM", 0);
+	bool tsm_race = !is_c() || env_ulong("SEVTEST_C03_TSM", 0);
 
 	/*
 	 * The C 6.12 driver frees its certificate buffer on unload while a

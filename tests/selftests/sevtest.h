@@ -387,6 +387,58 @@ static int key_wiped(int id)
 
 /* ---- requests --------------------------------------------------------- */
 
+/*
+ * One configfs-tsm report for DATA at PRIVLEVEL (< 0: don't set) under
+ * report/NAME: 0 and the outblob in OUT (LEN its size), or -errno (LEN: what
+ * was read).
+ */
+static int tsm_report(const char *name, const uint8_t data[64], int privlevel, uint8_t *out,
+		      size_t *len)
+{
+	char dir[128], path[192], buf[16];
+	int fd, r = 0, n;
+	size_t got = 0;
+
+	snprintf(dir, sizeof(dir), TSM_DIR "/%s", name);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	if (privlevel >= 0) {
+		snprintf(path, sizeof(path), "%s/privlevel", dir);
+		snprintf(buf, sizeof(buf), "%d", privlevel);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, buf, strlen(buf)) < 0)
+			r = -errno;
+		if (fd >= 0)
+			close(fd);
+		if (r)
+			goto out;
+	}
+	snprintf(path, sizeof(path), "%s/inblob", dir);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, data, 64) != 64)
+		r = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (r)
+		goto out;
+	snprintf(path, sizeof(path), "%s/outblob", dir);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	while ((n = read(fd, out + got, *len - got)) > 0)
+		got += n;
+	if (n < 0)
+		r = -errno;
+	close(fd);
+out:
+	*len = got;
+	rmdir(dir);
+	return r;
+}
+
+
 struct res {
 	int rc;			/* 0, -errno, or the positive value the ioctl returned */
 	uint64_t exi;		/* exitinfo2 after the call (NOWB: not written back) */
