@@ -154,7 +154,11 @@ impl platform::Driver for SevGuestDriver {
         // tests/sim/sevsim.c), attach a `sev_guest_platform_data` that lives as long.
         let data = unsafe { pdev.platform_data::<bindings::sev_guest_platform_data>() };
         let data = data.ok_or(ENODEV)?;
-        let secrets = EncryptedMapping::new(data.secrets_gpa, PAGE_SIZE).map_err(|_| {
+        // SAFETY: `secrets_gpa` is the secrets page the platform (the firmware at launch, or in
+        // test kernels the simulated platform's reserved page) handed to this device for its
+        // driver's use; it is never freed.
+        let secrets = unsafe { EncryptedMapping::new(data.secrets_gpa, PAGE_SIZE) };
+        let secrets = secrets.map_err(|_| {
             pr_err!("Failed to map the secrets page\n");
             ENODEV
         })?;
