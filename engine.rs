@@ -4,17 +4,20 @@
 //!
 //! The rule everything here serves: no (VMPCK, IV) pair may seal two plaintexts. The IV is the
 //! sequence number, so once a sealed message has been exposed to the hypervisor it is either
-//! completed (the firmware answered and the counter moved on by 2) or the VMPCK is wiped.
-//! [`Exposed`] is that state: the only way out of it is [`Exposed::complete`] or
-//! [`Exposed::fail`], and dropping it any other way wipes the key. A retry (throttling, the
-//! certificate-length probe) re-sends the byte-identical sealed message, never a re-encryption,
-//! and nothing between exposure and completion allocates or copies from user space.
+//! completed (the firmware answered) or the VMPCK is wiped. [`Exposed`] is that state: the only
+//! way out of it is [`Exposed::complete`] or [`Exposed::fail`], and dropping it any other way
+//! wipes the key. The counter in the secrets page moves past the request and its answer
+//! *before* the first byte reaches the shared page, so a kernel that crashes, kexecs or starts
+//! a kdump kernel while a request is exposed leaves the next kernel a counter it cannot reuse.
+//! A retry (throttling, the certificate-length probe) re-sends the byte-identical sealed
+//! message, never a re-encryption, and nothing between exposure and completion allocates or
+//! touches user memory.
 
 use crate::crypto::{Cipher, MsgBuf};
 use crate::ghcb::{
     ExitCode, Hypervisor, Outcome, RequestPages, SharedPages, EXITINFO2_INVALID_LEN,
 };
-use crate::msg::{MsgType, SnpGuestMsgHdr, SNP_GUEST_MSG_PAYLOAD_SIZE};
+use crate::msg::{MsgType, ResponseFor, SnpGuestMsgHdr, SNP_GUEST_MSG_PAYLOAD_SIZE};
 use crate::secrets::{Secrets, SecretsPage};
 use kernel::{
     bindings,
@@ -107,6 +110,9 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
             );
             return Err(EINVAL);
         };
+        // A counter an earlier boot stage left odd would put our requests on the IVs of the
+        // firmware's answers: refuse the key before anything is sealed with it.
+        check_parity(&secrets)?;
         let cipher = Cipher::new(key.bytes())?;
         drop(key);
         Ok(Self {
@@ -203,8 +209,10 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         if req.len() > SNP_GUEST_MSG_PAYLOAD_SIZE {
             return Err(EINVAL.into());
         }
-        // R3, R4: the next sequence number, refused before anything is exposed if the 32-bit
-        // counter would wrap (the key is kept: nothing was sent).
+        // The next sequence number: refused before anything is sealed if the stored counter is
+        // odd (a request would take the IV of an earlier answer) or the 32-bit counter would
+        // wrap (the key is kept: nothing was sent).
+        check_parity(&self.secrets)?;
         let seqno = u64::from(self.secrets.counter()?) + 1;
         if seqno >= u64::from(u32::MAX) {
             pr_err!(
@@ -213,7 +221,8 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
             );
             return Err(EIO.into());
         }
-        // R5, R6: build and seal in private memory.
+        // Build and seal in private memory: the host never sees the plaintext or a half-built
+        // message.
         self.req.as_bytes_mut().fill(0);
         self.req.hdr = SnpGuestMsgHdr::request(
             seqno,
@@ -225,8 +234,15 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         self.req.payload[..req.len()].copy_from_slice(req);
         cipher.seal(&mut self.req, req.len())?;
 
-        // R7, R20: no stale answer, and no certificates of an earlier request, can pass for
-        // this one's. (A plain request reads no certificates: their pages are left alone.)
+        // The counter moves past `seqno` and its answer `seqno + 1` now, before the message is
+        // exposed: a kernel that dies while the host holds the request (kexec, kdump, a crash
+        // during a minute of BUSY) must not leave the next kernel a counter that reseals a
+        // different message under `seqno`. `seqno + 1` fits: `seqno < u32::MAX` was checked.
+        // Nothing was exposed yet if the store fails, so the key is kept.
+        self.secrets.set_counter((seqno + 1) as u32)?;
+
+        // No stale answer, and no certificates of an earlier request, can pass for this one's.
+        // (A plain request reads no certificates: their pages are left alone.)
         self.shared_resp.fill_zero();
         if certs_npages > 0 {
             self.shared_certs.fill_zero();
@@ -234,21 +250,24 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         self.resends = 0;
         let mut exposed = Exposed {
             engine: self,
-            seqno,
             start: Ktime::ktime_get(),
             certs_npages,
-            advanced: false,
             settled: false,
         };
         let outcome = exposed.issue(exit);
-        // R11: the firmware may have consumed `seqno` and `seqno + 1`: never use them again.
-        exposed.advance();
+        let expected = ResponseFor {
+            seqno: seqno + 1,
+            msg_type: resp_type,
+            msg_version,
+            vmpck: exposed.engine.secrets.id().get(),
+            capacity: resp.len(),
+        };
         match outcome {
-            Outcome::Done => exposed.verify(resp_type, msg_version, resp, certs),
+            Outcome::Done => exposed.verify(expected, resp, certs),
             Outcome::Busy => Err(exposed.fail(ETIMEDOUT, outcome.exitinfo2())),
             Outcome::InvalidLen { npages } if exit == ExitCode::ExtGuestRequest => {
-                // R10: the certificate buffer was too small. Send the same bytes as a plain
-                // request so the firmware consumes the sequence number, then report the size.
+                // The certificate buffer was too small. Send the same bytes as a plain request
+                // so the firmware consumes the sequence number, then report the size.
                 match exposed.issue(ExitCode::GuestRequest) {
                     Outcome::Done => {
                         exposed.complete();
@@ -258,7 +277,8 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
                             certs_npages: Some(npages),
                         })
                     }
-                    // W2: the real error reaches user space, and the key goes.
+                    // The real error reaches user space (C reports INVALID_LEN here and keeps
+                    // a key the firmware may now be out of step with), and the key goes.
                     Outcome::Busy => Err(exposed.fail(ETIMEDOUT, Outcome::Busy.exitinfo2())),
                     again => Err(exposed.fail(EIO, again.exitinfo2())),
                 }
@@ -272,22 +292,22 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
 ///
 /// It must be settled: [`Exposed::complete`] when the firmware's genuine answer arrived,
 /// [`Exposed::fail`] otherwise, which wipes the key. Dropping it unsettled (an early return, a
-/// path someone forgot) also wipes the key, and the counter moves on either way.
+/// path someone forgot) also wipes the key. The counter was moved past it before it was exposed.
 #[must_use = "an exposed request must be completed or failed"]
 struct Exposed<'a, H: Hypervisor, S: SecretsPage> {
     engine: &'a mut Engine<H, S>,
-    seqno: u64,
     /// When the request was first sent: the start of its retry window.
     start: Ktime,
     certs_npages: u32,
-    advanced: bool,
     settled: bool,
 }
 
 impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
     /// Sends the sealed message, again while the host says it is busy, inside the retry window,
     /// pausing with a growing delay. The pauses sleep uninterruptibly: no busy loop even for a
-    /// task with a fatal signal pending (the C driver spins then: W8).
+    /// task with a fatal signal pending (the C driver spins then), and the request is never
+    /// abandoned half-way: a killed caller stays until its request is answered or the window
+    /// closes and the key is wiped.
     fn issue(&mut self, exit: ExitCode) -> Outcome {
         let e = &mut *self.engine;
         let extended = exit == ExitCode::ExtGuestRequest;
@@ -303,7 +323,7 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
         };
         let mut delay = e.retry.first_delay_ms;
         loop {
-            // R8: byte for byte the message sealed once, whatever the host did to the page.
+            // Byte for byte the message sealed once, whatever the host did to the page.
             if e.shared_req.write_from(0, e.req.as_bytes()).is_err() {
                 return Outcome::NoCall;
             }
@@ -326,46 +346,31 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
         }
     }
 
-    /// Moves the counter past `seqno` and its answer.
-    fn advance(&mut self) {
-        if !self.advanced {
-            self.advanced = true;
-            // `seqno + 1` fits: `seqno < u32::MAX` was checked before sealing.
-            let next = (self.seqno + 1) as u32;
-            if self.engine.secrets.set_counter(next).is_err() {
-                self.engine.wipe();
-            }
-        }
-    }
-
     /// The firmware answered: check the answer on a private copy and open it, and take a
     /// private snapshot of the certificates the host offered.
     fn verify(
         mut self,
-        resp_type: MsgType,
-        msg_version: u8,
+        expected: ResponseFor,
         out: &mut [u8],
         certs: &mut [u8],
     ) -> Result<(), Failure> {
         let e = &mut *self.engine;
-        // R13: copy first, then check and decrypt only the copy.
+        // Copy first, then check and decrypt only the copy: a host rewriting the page while we
+        // work cannot make us check one answer and decrypt another.
         if e.shared_resp.read_into(0, e.resp.as_bytes_mut()).is_err() {
             return Err(self.fail(EBADMSG, 0));
         }
-        // W14: the certificates (unauthenticated host data) are copied once, here; user space
-        // gets this snapshot, never the shared pages. Bounds were checked before sealing.
+        // The certificates (unauthenticated host data) are copied once, here; user space gets
+        // this snapshot, never the shared pages. Bounds were checked before sealing.
         if e.shared_certs.read_into(0, certs).is_err() {
             return Err(self.fail(EINVAL, 0));
         }
         let hdr = e.resp.hdr;
         let len = usize::from(hdr.msg_sz);
-        // R14: the answer to this request, of the right kind and size. The other header fields
-        // are in the AAD, so the tag check covers them.
-        let valid = hdr.msg_seqno == self.seqno + 1
-            && hdr.msg_type == resp_type as u8
-            && hdr.msg_version == msg_version
-            && len <= out.len();
-        let opened = valid
+        // Every header field, not only the tag: whoever holds the key (a firmware bug, another
+        // VMPL's software with the same key) can seal a header that authenticates but answers
+        // another request, or claims more bytes than the caller's buffer holds.
+        let opened = hdr.is_response_for(&expected)
             && e.cipher
                 .as_mut()
                 .is_some_and(|c| c.open(&mut e.resp, len).is_ok());
@@ -385,13 +390,17 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
 
     /// Settles the request as answered: the key stays.
     fn complete(&mut self) {
-        self.advance();
         self.settled = true;
     }
 
-    /// Settles the request as failed: the key is wiped for good (R12, R14, R15).
+    /// Settles the request as failed: the key is wiped for good, as the firmware may have
+    /// consumed the sequence number (or a forger may know the key's stream at that IV).
     fn fail(&mut self, err: Error, exitinfo2: u64) -> Failure {
-        self.advance();
+        pr_alert!(
+            "Detected error from ASP request. rc: {}, exitinfo2: {:#x}\n",
+            err.to_errno(),
+            exitinfo2
+        );
         self.engine.wipe();
         self.settled = true;
         Failure {
@@ -405,7 +414,6 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
 impl<H: Hypervisor, S: SecretsPage> Drop for Exposed<'_, H, S> {
     fn drop(&mut self) {
         if !self.settled {
-            self.advance();
             self.engine.wipe();
         }
     }
@@ -422,6 +430,26 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         }
         self.secrets.wipe_key();
     }
+}
+
+/// Refuses a stored counter that is odd.
+///
+/// Requests take the odd sequence numbers and the firmware's answers the even ones after them,
+/// so the stored counter (the last number used) is even. An odd one was written by someone else
+/// (a buggy or hostile earlier boot stage); using it would seal our next request with the IV
+/// the firmware already used for an answer. Nothing is sealed; the key is kept.
+fn check_parity<S: SecretsPage>(secrets: &Secrets<S>) -> Result {
+    let counter = secrets.counter()?;
+    if counter % 2 != 0 {
+        pr_err!(
+            "VMPCK{} sequence counter {:#x} in the secrets page is odd: a request would reuse \
+             the IV of a firmware answer; refusing\n",
+            secrets.id().get(),
+            counter
+        );
+        return Err(EIO);
+    }
+    Ok(())
 }
 
 /// Sleeps for about `ms` milliseconds, ignoring signals.

@@ -123,6 +123,48 @@ impl SnpGuestMsgHdr {
     }
 }
 
+/// What the firmware's genuine answer to one request carries in its header.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ResponseFor {
+    /// The answer's sequence number: the request's plus one.
+    pub(crate) seqno: u64,
+    /// The response type of the request's type.
+    pub(crate) msg_type: MsgType,
+    /// The request's message version.
+    pub(crate) msg_version: u8,
+    /// The VMPCK the request was sealed with.
+    pub(crate) vmpck: u8,
+    /// The most payload bytes the caller can take.
+    pub(crate) capacity: usize,
+}
+
+/// The smallest payload a genuine answer carries: every response payload starts with the
+/// firmware's 32-bit status.
+pub(crate) const MSG_RSP_MIN_SIZE: usize = 4;
+
+impl SnpGuestMsgHdr {
+    /// Whether this header is the one a genuine answer to `req` carries, field by field.
+    ///
+    /// The tag alone does not prove that: anyone holding the VMPCK (a firmware fault, or
+    /// software at another VMPL that shares the key) can seal a header that authenticates but
+    /// answers an older request (`msg_seqno`), another kind of request (`msg_type`,
+    /// `msg_version`), comes from another key's conversation (`msg_vmpck`), is in a format this
+    /// driver does not speak (`algo`, `hdr_version`, `hdr_sz`), or claims more payload than
+    /// the caller's buffer holds or none at all (`msg_sz`).
+    pub(crate) fn is_response_for(&self, req: &ResponseFor) -> bool {
+        let msg_sz = usize::from(self.msg_sz);
+        self.algo == SNP_AEAD_AES_256_GCM
+            && self.hdr_version == MSG_HDR_VER
+            && usize::from(self.hdr_sz) == size_of::<SnpGuestMsgHdr>()
+            && self.msg_seqno == req.seqno
+            && self.msg_type == req.msg_type as u8
+            && self.msg_version == req.msg_version
+            && self.msg_vmpck == req.vmpck
+            && msg_sz >= MSG_RSP_MIN_SIZE
+            && msg_sz <= req.capacity
+    }
+}
+
 const _: () = {
     assert!(size_of::<SnpGuestMsgHdr>() == 0x60);
     assert!(offset_of!(SnpGuestMsgHdr, authtag) == 0x00);

@@ -9,13 +9,20 @@ use kernel::macros::kunit_tests;
 
 #[kunit_tests(sevguest_engine)]
 mod tests {
+    use crate::crypto::MsgBuf;
     use crate::engine::{Engine, Failure, RetryPolicy};
-    use crate::fake_fw::{fake_engine, test_keys, FakeFw, Fault, MemSecrets, REPORT_RSP_LEN};
+    use crate::fake_fw::{
+        fake_engine, test_keys, FakeFw, Fault, Forgery, MemSecrets, REPORT_RSP_LEN,
+    };
     use crate::ghcb::{ExitCode, EXITINFO2_BUSY, EXITINFO2_INVALID_LEN, EXITINFO2_NO_FW_CALL};
+    use crate::ghcb::{Hypervisor, RequestPages, SharedPages};
     use crate::msg::MsgType;
+    use crate::msg::SnpGuestMsgHdr;
     use crate::secrets::{Secrets, VmpckId};
     use kernel::error::{code::*, Error, Result};
+    use kernel::mem_encrypt::DecryptedPages;
     use kernel::prelude::*;
+    use kernel::types::AsBytes;
 
     const RETRY: RetryPolicy = RetryPolicy {
         window_ms: 40,
@@ -68,8 +75,18 @@ mod tests {
                 && self.engine.key_in_secrets_page() == Ok(false)
         }
 
+        /// No IV reused in either direction, and at every VMGEXIT the stored counter was
+        /// already past the exposed request and its answer.
         fn clean(&mut self) -> bool {
-            !self.engine.hv().iv_reuse
+            let fw = self.engine.hv();
+            !fw.iv_reuse && !fw.counter_behind && fw.counter_checks == fw.calls
+        }
+
+        /// Stores `counter` in the secrets page behind the engine's back.
+        fn store_counter(&mut self, id: u8, counter: u32) {
+            if let Some(page) = self.engine.hv().secrets.clone() {
+                MemSecrets::set_counter(&page, id, counter);
+            }
         }
     }
 
@@ -333,23 +350,182 @@ mod tests {
 
     #[test]
     fn k01_counter_exhaustion_is_refused_before_exposure_and_keeps_the_key() -> Result {
-        // Stored 0xfffffffc: request 0xfffffffd works, then the next one would need
-        // 0xffffffff and is refused. Stored 0xfffffffd (odd, as a counter left by a failed
-        // write would be): request 0xfffffffe still works, then the same refusal.
-        for (start, after) in [(0xffff_fffcu32, 0xffff_fffeu32), (0xffff_fffd, 0xffff_ffff)] {
-            let mut r = rig_at(0, start)?;
-            r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
-            assert_eq!(r.engine.counter()?, after);
-            let calls = r.engine.hv().calls;
-            assert_eq!(
-                r.report(ExitCode::GuestRequest, 2).err(),
-                Some(Failure::from(EIO))
-            );
-            assert_eq!(r.engine.hv().calls, calls);
-            assert_eq!(r.engine.counter()?, after);
-            assert!(!r.engine.is_disabled());
-            assert!(r.clean());
+        // Stored 0xfffffffc: request 0xfffffffd works (answer 0xfffffffe), then the next one
+        // would need 0xffffffff and its answer 2^32: refused.
+        let mut r = rig_at(0, 0xffff_fffc)?;
+        r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
+        assert_eq!(r.engine.counter()?, 0xffff_fffe);
+        let calls = r.engine.hv().calls;
+        assert_eq!(
+            r.report(ExitCode::GuestRequest, 2).err(),
+            Some(Failure::from(EIO))
+        );
+        assert_eq!(r.engine.hv().calls, calls);
+        assert_eq!(r.engine.counter()?, 0xffff_fffe);
+        assert!(!r.engine.is_disabled());
+        assert!(r.clean());
+        Ok(())
+    }
+
+    #[test]
+    fn k06_counter_is_past_the_request_and_its_answer_at_every_vmgexit() -> Result {
+        // Whatever the host does while it holds the request, a kernel that started at any of
+        // its VMGEXITs (kexec, kdump) would find a counter past both IVs.
+        let faults = [
+            Fault::None,
+            Fault::Busy(3),
+            Fault::BusyForever,
+            Fault::InvalidLen(2),
+            Fault::InvalidLenThen(2),
+            Fault::Error(0x16),
+            Fault::NoCall,
+            Fault::Drop,
+        ];
+        for f in faults {
+            let mut r = rig_at(0, 8)?;
+            r.fault(f);
+            let _ = r.report(ExitCode::ExtGuestRequest, 1);
+            let fw = r.engine.hv();
+            assert!(fw.calls >= 1, "{:?}", f);
+            assert!(fw.counter_checks == fw.calls, "{:?}", f);
+            assert!(!fw.counter_behind, "{:?}", f);
+            assert!(r.engine.counter()? == 10, "{:?}", f);
         }
+        Ok(())
+    }
+
+    #[test]
+    fn k07_odd_counter_is_refused_at_setup() -> Result {
+        assert_eq!(fake_engine(0, 3, RETRY).err(), Some(EIO));
+        assert_eq!(fake_engine(2, 0xffff_fffd, RETRY).err(), Some(EIO));
+        Ok(())
+    }
+
+    #[test]
+    fn k07_odd_counter_is_refused_per_request_before_exposure_keeping_the_key() -> Result {
+        let mut r = rig()?;
+        r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
+        // An earlier stage moved the counter back onto the answer's IV: the next request
+        // would be sealed with seqno 2, the IV the firmware's answer just used.
+        r.store_counter(0, 1);
+        let calls = r.engine.hv().calls;
+        for exit in [ExitCode::GuestRequest, ExitCode::ExtGuestRequest] {
+            assert_eq!(r.report(exit, 2).err(), Some(Failure::from(EIO)));
+        }
+        assert_eq!(r.engine.hv().calls, calls);
+        assert_eq!(r.engine.counter()?, 1);
+        assert!(!r.engine.is_disabled());
+        assert_eq!(r.engine.key_in_secrets_page(), Ok(true));
+        // An even counter where the firmware expects it works again.
+        r.store_counter(0, 2);
+        r.report(ExitCode::GuestRequest, 3).map_err(|f| f.err)?;
+        assert!(r.clean());
+        Ok(())
+    }
+
+    #[test]
+    fn iv_monitor_catches_a_request_sealed_on_an_answers_iv() -> Result {
+        // What an odd counter would lead to, built by hand since the engine refuses it: after
+        // request 1 and answer 2, a request sealed with seqno 2.
+        let mut r = rig()?;
+        r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
+        assert!(r.clean());
+        let mut m = MsgBuf::new()?;
+        m.hdr = SnpGuestMsgHdr::request(2, MsgType::ReportReq, 1, 96, 0);
+        r.engine.hv().seal_as_guest(0, &mut m, 96);
+        let mut req = DecryptedPages::new(1, GFP_KERNEL)?;
+        let mut resp = DecryptedPages::new(1, GFP_KERNEL)?;
+        let mut certs = DecryptedPages::new(1, GFP_KERNEL)?;
+        req.write_from(0, m.as_bytes())?;
+        let pages = RequestPages {
+            req_gpa: 0,
+            resp_gpa: 0,
+            certs_gpa: 0,
+            certs_npages: 0,
+        };
+        let shared = SharedPages {
+            req: &req,
+            resp: &mut resp,
+            certs: &mut certs,
+        };
+        let _ = r.engine.hv().issue(ExitCode::GuestRequest, &pages, shared);
+        assert!(r.engine.hv().iv_reuse);
+        Ok(())
+    }
+
+    /// A key request answered with an authentic forgery; must be refused like `refused`.
+    fn key_refused(f: Fault) -> Result<bool> {
+        let mut r = rig()?;
+        let mut out = [0u8; 64];
+        r.engine
+            .send(
+                ExitCode::GuestRequest,
+                MsgType::KeyReq,
+                1,
+                &[7u8; 32],
+                &mut out,
+            )
+            .map_err(|f| f.err)?;
+        r.fault(f);
+        let got = r
+            .engine
+            .send(
+                ExitCode::GuestRequest,
+                MsgType::KeyReq,
+                1,
+                &[8u8; 32],
+                &mut out,
+            )
+            .err();
+        Ok(got == Some(failure(EBADMSG, 0)) && r.engine.counter()? == 4 && r.wiped() && r.clean())
+    }
+
+    #[test]
+    fn r13_authentic_forgeries_with_one_wrong_header_field_wipe() -> Result {
+        // Sealed with the right key, so the tag checks out: only the header check stops them.
+        // The second exchange is request 3, answer 4, a report answered with MSG_REPORT_RSP
+        // version 1 under VMPCK0.
+        let forgeries = [
+            Forgery::MsgType(MsgType::KeyRsp as u8),
+            Forgery::MsgType(MsgType::ReportReq as u8),
+            Forgery::MsgVersion(2),
+            Forgery::MsgSz(0),
+            Forgery::MsgSz(3),
+            Forgery::MsgSeqno(3),
+            Forgery::MsgSeqno(6),
+            Forgery::HdrVersion(2),
+            Forgery::HdrSz(0x50),
+            Forgery::Algo(2),
+            Forgery::MsgVmpck(1),
+        ];
+        for f in forgeries {
+            assert!(refused(Fault::Forge(f))?, "{:?}", f);
+        }
+        // Past the caller's buffer: a derived key's 64 bytes.
+        assert!(key_refused(Fault::Forge(Forgery::MsgSz(65)))?);
+        assert!(key_refused(Fault::Forge(Forgery::MsgSz(4000)))?);
+        Ok(())
+    }
+
+    #[test]
+    fn r13_the_genuine_answer_passes_the_header_check() -> Result {
+        // The control for the forgeries above: the same fake, sealing without a forgery.
+        let mut r = rig()?;
+        r.report(ExitCode::GuestRequest, 3).map_err(|f| f.err)?;
+        r.report(ExitCode::GuestRequest, 4).map_err(|f| f.err)?;
+        let mut out = [0u8; 64];
+        r.engine
+            .send(
+                ExitCode::GuestRequest,
+                MsgType::KeyReq,
+                1,
+                &[7u8; 32],
+                &mut out,
+            )
+            .map_err(|f| f.err)?;
+        assert_eq!(r.engine.counter()?, 6);
+        assert!(!r.engine.is_disabled());
+        assert!(r.clean());
         Ok(())
     }
 
@@ -357,7 +533,7 @@ mod tests {
     fn k02_all_zero_key_is_refused_at_setup() -> Result {
         let page = KBox::new([0u8; 4096], GFP_KERNEL)?;
         let fw = FakeFw::new(&test_keys(), [0; 4])?;
-        let secrets = Secrets::new(MemSecrets(page), VmpckId::new(1)?);
+        let secrets = Secrets::new(MemSecrets::new(page)?, VmpckId::new(1)?);
         assert_eq!(Engine::new(fw, secrets, RETRY).err(), Some(EINVAL));
         Ok(())
     }

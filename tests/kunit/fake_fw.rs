@@ -4,14 +4,24 @@
 //!
 //! The firmware side seals and opens with the kernel's AES-GCM library (`lib/crypto`,
 //! `aesgcm_*`), not the crypto API the driver uses, so the two sides share no cipher code. It
-//! enforces the sequence numbers per VMPCK as the PSP does, and it keeps an IV-reuse monitor:
-//! a (VMPCK, seqno) seen with two different sealed requests is recorded.
+//! enforces the sequence numbers per VMPCK as the PSP does, and it keeps an IV-reuse monitor
+//! over both directions: a (VMPCK, seqno) that seals two different messages, a request on the
+//! IV of an earlier answer included, is recorded. At every VMGEXIT it also reads the secrets
+//! page, as a kernel booted at that moment (kexec, kdump) would find it, and records whether
+//! the stored counter is already past the exposed request and its answer.
 
 use crate::crypto::MsgBuf;
 use crate::ghcb::{ExitCode, Hypervisor, Outcome, RequestPages, SharedPages};
 use crate::msg::{MsgType, SnpGuestMsg, SnpGuestMsgHdr, AAD_RANGE, AUTHTAG_LEN};
 use crate::secrets::SecretsPage;
-use kernel::{bindings, mem_encrypt::DecryptedPages, prelude::*, types::AsBytes};
+use kernel::{
+    bindings,
+    mem_encrypt::DecryptedPages,
+    new_mutex,
+    prelude::*,
+    sync::{Arc, Mutex},
+    types::AsBytes,
+};
 
 /// AES-256-GCM from `lib/crypto`.
 pub(crate) struct LibGcm(KBox<bindings::aesgcm_ctx>);
@@ -30,7 +40,7 @@ impl LibGcm {
         Ok(Self(ctx))
     }
 
-    fn seal(&self, msg: &mut SnpGuestMsg, len: usize) {
+    pub(crate) fn seal(&self, msg: &mut SnpGuestMsg, len: usize) {
         let iv = msg.hdr.iv();
         let aad: [u8; 48] = msg.hdr.as_bytes()[AAD_RANGE].try_into().unwrap_or([0; 48]);
         let mut tag = [0u8; AUTHTAG_LEN];
@@ -106,7 +116,50 @@ pub(crate) enum Fault {
     MsgSz(u16),
     /// XORs `mask` into byte `offset` of the request page before the firmware reads it.
     FlipRequest(usize, u8),
+    /// Serves, but seals the answer (with the right key: an authentic forgery) with one header
+    /// field changed.
+    Forge(Forgery),
 }
+
+/// The one header field an authentic forgery gets wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Forgery {
+    MsgType(u8),
+    MsgVersion(u8),
+    /// The payload is sealed with this length too.
+    MsgSz(u16),
+    MsgSeqno(u64),
+    HdrVersion(u8),
+    HdrSz(u16),
+    Algo(u8),
+    MsgVmpck(u8),
+}
+
+impl Forgery {
+    fn apply(self, hdr: &mut SnpGuestMsgHdr) {
+        match self {
+            Forgery::MsgType(v) => hdr.msg_type = v,
+            Forgery::MsgVersion(v) => hdr.msg_version = v,
+            Forgery::MsgSz(v) => hdr.msg_sz = v,
+            Forgery::MsgSeqno(v) => hdr.msg_seqno = v,
+            Forgery::HdrVersion(v) => hdr.hdr_version = v,
+            Forgery::HdrSz(v) => hdr.hdr_sz = v,
+            Forgery::Algo(v) => hdr.algo = v,
+            Forgery::MsgVmpck(v) => hdr.msg_vmpck = v,
+        }
+    }
+}
+
+/// Which way a sealed message went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dir {
+    Request,
+    Response,
+}
+
+/// The secrets page, shared between the engine (through [`MemSecrets`]) and the firmware side,
+/// which reads it at every VMGEXIT.
+pub(crate) type SharedSecrets = Arc<Mutex<KBox<[u8; 4096]>>>;
 
 /// The firmware's answer payload length for a report: status, size, reserved, 1184-byte report.
 pub(crate) const REPORT_RSP_LEN: usize = 0x20 + 0x4a0;
@@ -123,10 +176,20 @@ pub(crate) struct FakeFw {
     pub(crate) served: u32,
     /// Exit codes of the calls, in order (first 8).
     pub(crate) exits: KVec<ExitCode>,
-    /// Seen (vmpck, seqno, sealed request) for the IV-reuse monitor.
-    seen: KVec<(u8, u64, MsgBuf)>,
-    /// Set when one (VMPCK, seqno) came with two different sealed requests.
+    /// Seen (vmpck, seqno, direction, sealed message) for the IV-reuse monitor: every
+    /// request the driver exposed and every genuine answer the firmware sealed.
+    seen: KVec<(u8, u64, Dir, MsgBuf)>,
+    /// Set when one (VMPCK, seqno) sealed two different messages, in either direction.
     pub(crate) iv_reuse: bool,
+    /// The secrets page the engine uses, when the firmware may read it.
+    pub(crate) secrets: Option<SharedSecrets>,
+    /// VMGEXITs at which the stored counter was read.
+    pub(crate) counter_checks: u32,
+    /// Set when, at a VMGEXIT, the stored counter was not yet past the exposed request's
+    /// sequence number and its answer's: a kernel starting then would reuse their IVs.
+    pub(crate) counter_behind: bool,
+    /// The forgery the next answer carries.
+    forge: Option<Forgery>,
     /// The last genuine response page.
     last_resp: Option<KBox<[u8; 4096]>>,
     /// Payload length of report answers (a short genuine answer when below `REPORT_RSP_LEN`).
@@ -140,7 +203,8 @@ pub(crate) struct FakeFw {
 
 impl FakeFw {
     /// The IV-reuse monitor: every request the driver hands to the hypervisor (resends and
-    /// re-issues included), before the hypervisor does anything with it.
+    /// re-issues included), before the hypervisor does anything with it; and the stored counter
+    /// as the secrets page holds it at this moment.
     fn monitor(&mut self, req: &DecryptedPages) {
         let Ok(mut m) = MsgBuf::new() else {
             return;
@@ -149,17 +213,42 @@ impl FakeFw {
             return;
         }
         let (vmpck, seqno) = (m.hdr.msg_vmpck, m.hdr.msg_seqno);
-        for (v, s, sealed) in self.seen.iter() {
+        if let Some(page) = &self.secrets {
+            let off = 0xa0 + 4 * usize::from(vmpck.min(3));
+            let p = page.lock();
+            let stored = u32::from_le_bytes([p[off], p[off + 1], p[off + 2], p[off + 3]]);
+            self.counter_checks += 1;
+            if u64::from(stored) < seqno.saturating_add(1) {
+                self.counter_behind = true;
+            }
+        }
+        self.record(vmpck, seqno, Dir::Request, m);
+    }
+
+    /// Records one sealed message; a (VMPCK, seqno) already used for other bytes, or used in
+    /// the other direction at all, is IV reuse. Byte-identical resends are fine.
+    fn record(&mut self, vmpck: u8, seqno: u64, dir: Dir, m: MsgBuf) {
+        for (v, s, d, sealed) in self.seen.iter() {
             if *v == vmpck && *s == seqno {
-                if sealed.as_bytes() != m.as_bytes() {
+                if *d != dir || sealed.as_bytes() != m.as_bytes() {
                     self.iv_reuse = true;
                 }
                 return;
             }
         }
-        if self.seen.len() < 64 {
-            let _ = self.seen.push((vmpck, seqno, m), GFP_KERNEL);
-        }
+        let _ = self.seen.push((vmpck, seqno, dir, m), GFP_KERNEL);
+    }
+
+    /// Shares the engine's secrets page with the firmware side, so every VMGEXIT checks the
+    /// stored counter.
+    pub(crate) fn watch_secrets(&mut self, page: SharedSecrets) {
+        self.secrets = Some(page);
+    }
+
+    /// Seals `msg` (header filled in, `len` payload bytes) with VMPCK `vmpck`, as a driver
+    /// would: for tests that hand the hypervisor a request the engine would refuse to build.
+    pub(crate) fn seal_as_guest(&self, vmpck: usize, msg: &mut SnpGuestMsg, len: usize) {
+        self.keys[vmpck].seal(msg, len);
     }
 
     pub(crate) fn new(keys: &[[u8; 32]; 4], counters: [u32; 4]) -> Result<Self> {
@@ -177,6 +266,10 @@ impl FakeFw {
             exits: KVec::new(),
             seen: KVec::new(),
             iv_reuse: false,
+            secrets: None,
+            counter_checks: 0,
+            counter_behind: false,
+            forge: None,
             last_resp: None,
             report_len: REPORT_RSP_LEN,
             certs_pages: 0,
@@ -231,9 +324,23 @@ impl FakeFw {
             rlen as u16,
             hdr.msg_vmpck,
         );
-        self.keys[vmpck].seal(m, rlen);
+        let mut sealed_len = rlen;
+        if let Some(f) = self.forge {
+            f.apply(&mut m.hdr);
+            sealed_len = usize::from(m.hdr.msg_sz).min(m.payload.len());
+        }
+        self.keys[vmpck].seal(m, sealed_len);
         resp.write_from(0, m.as_bytes()).map_err(|_| 0x16u64)?;
         self.served += 1;
+        // A forger's own sealing is the attack, not the driver's IV use: only genuine answers
+        // are recorded (a forged `msg_seqno` may well repeat the request's IV).
+        if self.forge.is_none() {
+            if let Ok(mut copy) = MsgBuf::new() {
+                copy.as_bytes_mut().copy_from_slice(m.as_bytes());
+                let seqno = m.hdr.msg_seqno;
+                self.record(hdr.msg_vmpck, seqno, Dir::Response, copy);
+            }
+        }
         self.remember_response(resp);
         Ok(())
     }
@@ -325,6 +432,12 @@ impl Hypervisor for FakeFw {
                 let _ = resp.write_from(0, &h);
                 o
             }
+            Fault::Forge(f) => {
+                self.forge = Some(f);
+                let o = served(self, resp);
+                self.forge = None;
+                o
+            }
             Fault::FlipRequest(off, mask) => {
                 // The hypervisor owns the shared request page: it can change it.
                 let mut b = [0u8; 1];
@@ -359,22 +472,38 @@ impl FakeFw {
     }
 }
 
-/// A secrets page in memory.
-pub(crate) struct MemSecrets(pub(crate) KBox<[u8; 4096]>);
+/// A secrets page in memory, which the test (and the fake firmware) can also reach.
+pub(crate) struct MemSecrets(pub(crate) SharedSecrets);
+
+impl MemSecrets {
+    /// A secrets page holding `page`.
+    pub(crate) fn new(page: KBox<[u8; 4096]>) -> Result<Self> {
+        Ok(Self(Arc::pin_init(new_mutex!(page), GFP_KERNEL)?))
+    }
+
+    /// Stores `counter` as VMPCK `id`'s counter, as an earlier boot stage could.
+    pub(crate) fn set_counter(page: &SharedSecrets, id: u8, counter: u32) {
+        let off = 0xa0 + 4 * usize::from(id);
+        page.lock()[off..off + 4].copy_from_slice(&counter.to_le_bytes());
+    }
+}
 
 impl SecretsPage for MemSecrets {
     fn read(&self, offset: usize, buf: &mut [u8]) -> Result {
-        let src = self.0.get(offset..offset + buf.len()).ok_or(EINVAL)?;
+        let p = self.0.lock();
+        let src = p.get(offset..offset + buf.len()).ok_or(EINVAL)?;
         buf.copy_from_slice(src);
         Ok(())
     }
     fn write(&mut self, offset: usize, buf: &[u8]) -> Result {
-        let dst = self.0.get_mut(offset..offset + buf.len()).ok_or(EINVAL)?;
+        let mut p = self.0.lock();
+        let dst = p.get_mut(offset..offset + buf.len()).ok_or(EINVAL)?;
         dst.copy_from_slice(buf);
         Ok(())
     }
     fn zero_explicit(&mut self, offset: usize, len: usize) -> Result {
-        let dst = self.0.get_mut(offset..offset + len).ok_or(EINVAL)?;
+        let mut p = self.0.lock();
+        let dst = p.get_mut(offset..offset + len).ok_or(EINVAL)?;
         dst.fill(0);
         Ok(())
     }
@@ -407,9 +536,10 @@ pub(crate) fn fake_engine(
     page[off..off + 4].copy_from_slice(&counter.to_le_bytes());
     let mut counters = [0u32; 4];
     counters[usize::from(id)] = counter;
-    let fw = FakeFw::new(&k, counters)?;
-    let secrets =
-        crate::secrets::Secrets::new(MemSecrets(page), crate::secrets::VmpckId::new(id.into())?);
+    let mut fw = FakeFw::new(&k, counters)?;
+    let page = MemSecrets::new(page)?;
+    fw.watch_secrets(page.0.clone());
+    let secrets = crate::secrets::Secrets::new(page, crate::secrets::VmpckId::new(id.into())?);
     crate::engine::Engine::new(fw, secrets, retry)
 }
 
