@@ -174,7 +174,9 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
     }
 
     /// Sends `req` as a `msg_type` message of version `msg_version` and writes the answer's
-    /// payload into `resp` (zero-padded; a longer answer is refused).
+    /// payload into `resp` (zero-padded; a longer answer is refused). The driver always goes
+    /// through [`Engine::send_with_certs`]; this is the tests' shorthand for a plain request.
+    #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
     pub(crate) fn send(
         &mut self,
         exit: ExitCode,

@@ -88,10 +88,23 @@ module! {
 }
 
 /// The module: the platform driver's registration.
-#[pin_data(PinnedDrop)]
+///
+/// Field order is drop order: the driver is unregistered (its device's teardown done) before
+/// the unload message is logged.
+#[pin_data]
 struct SevGuestModule {
     #[pin]
     driver: platform::Registration<SevGuestDriver>,
+    unloaded: UnloadMessage,
+}
+
+/// Logs "unloaded" when dropped: the module's last field.
+struct UnloadMessage;
+
+impl Drop for UnloadMessage {
+    fn drop(&mut self) {
+        pr_info!("unloaded\n");
+    }
 }
 
 impl kernel::InPlaceModule for SevGuestModule {
@@ -115,21 +128,17 @@ impl kernel::InPlaceModule for SevGuestModule {
         );
         try_pin_init!(Self {
             driver <- platform::Registration::register(module),
+            unloaded: UnloadMessage,
         })
-    }
-}
-
-#[pinned_drop]
-impl PinnedDrop for SevGuestModule {
-    fn drop(self: Pin<&mut Self>) {
-        pr_info!("unloaded\n");
     }
 }
 
 /// The driver bound to the `sev-guest` platform device that x86 creates in an SEV-SNP guest.
 ///
-/// Field order is teardown order: the misc device goes first, so no ioctl can start once the
-/// engine (held by the device state) begins to go away.
+/// Field order is teardown order: the configfs-tsm provider goes first (unregistering it waits
+/// for a report being generated, so none can run into a device being torn down: the C driver
+/// frees its buffers under one), then the misc device, which has no open file by then (an open
+/// file pins the module). The device state goes with the last reference to it.
 #[pin_data]
 struct SevGuestDriver {
     /// The configfs-tsm provider; unregistering it waits for a report being generated.
@@ -226,33 +235,37 @@ fn vmpck_id() -> Result<VmpckId> {
     VmpckId::new(id).inspect_err(|_| pr_err!("Invalid VMPCK{} communication key\n", id))
 }
 
-/// What `/dev/sev-guest` serves: the request engine, and the buffers answers pass through.
+/// What `/dev/sev-guest` and the configfs-tsm provider serve: the request engine.
 #[pin_data]
 pub(crate) struct DeviceState<H: Hypervisor, S: SecretsPage> {
-    /// Held for a whole request, its user copies included (as C holds `snp_cmd_mutex`), and
-    /// always taken before `engine`.
-    #[pin]
-    staging: Mutex<Staging>,
-    /// Owns the engine: the shared pages, the private buffers, the cipher, the counter and the
-    /// key are reachable only with this lock held. No user copy happens under it.
+    /// Serialises guest requests. Owns the engine: the shared pages, the private buffers, the
+    /// cipher, the counter and the key are reachable only with this lock held, and it is held
+    /// only to seal, send, verify and take the private snapshot of one request. No user memory
+    /// is touched under it (a caller stalled on its own page would stall every attester), and
+    /// it is waited for killably.
     #[pin]
     engine: Mutex<Engine<H, S>>,
+    /// The configfs-tsm provider's staging buffers: report generation touches no user memory
+    /// (configfs copies the blobs out after it returns).
+    #[pin]
+    tsm_staging: Mutex<Staging>,
 }
 
-/// The buffers an answer passes through on its way to user space, allocated at probe so that
-/// no request allocates (C allocates per request).
+/// The buffers an answer passes through on its way out of the engine, allocated before any
+/// request (per open file for the ioctls, at probe for configfs-tsm) so that no request
+/// allocates (C allocates per request).
 struct Staging {
     /// The response payload; `snp_report_resp` is the largest.
     resp: KVec<u8>,
     /// The host's certificates for an extended request.
-    certs: KVec<u8>,
+    certs: KVVec<u8>,
 }
 
 impl Staging {
     fn new() -> Result<Self> {
         Ok(Self {
             resp: KVec::from_elem(0u8, size_of::<SnpReportResp>(), GFP_KERNEL)?,
-            certs: KVec::from_elem(0u8, CERTS_MAX_LEN, GFP_KERNEL)?,
+            certs: KVVec::from_elem(0u8, CERTS_MAX_LEN, GFP_KERNEL)?,
         })
     }
 
@@ -268,9 +281,6 @@ impl Staging {
 /// The most certificate bytes a request takes (C: `SEV_FW_BLOB_MAX_SIZE`).
 const CERTS_MAX_LEN: usize = engine::CERTS_MAX_PAGES as usize * PAGE_SIZE;
 
-/// Written over a caller's certificate buffer to prove it writable before anything is sent.
-static ZERO_PAGE: [u8; PAGE_SIZE] = [0; PAGE_SIZE];
-
 /// The device state on real hardware.
 type SnpDeviceState = DeviceState<Ghcb, EncryptedMapping>;
 
@@ -279,129 +289,48 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
     pub(crate) fn new(engine: Engine<H, S>) -> Result<impl PinInit<Self>> {
         let staging = Staging::new()?;
         Ok(pin_init!(Self {
-            staging <- new_mutex!(staging),
             engine <- new_mutex!(engine),
+            tsm_staging <- new_mutex!(staging),
         }))
     }
 
-    /// `snp_guest_ioctl()`: the argument is copied in, checked, dispatched, and copied back
-    /// when `exitinfo2` is not zero, as the C driver does.
-    pub(crate) fn ioctl(&self, cmd: u32, arg: usize) -> Result<isize> {
-        let (mut reader, mut writer) =
-            UserSlice::new(arg, size_of::<SnpGuestRequestIoctl>()).reader_writer();
-        let mut io: SnpGuestRequestIoctl = reader.read()?;
-        // Seen by user space when a request fails before reaching the hypervisor.
-        io.exitinfo2 = 0xff;
-        if io.msg_version == 0 {
-            return Err(EINVAL);
-        }
-        if self.engine.lock().check_disabled() {
-            return Err(ENOTTY);
-        }
-        let ret = match cmd {
-            msg::SNP_GET_REPORT => self.get_report(&mut io),
-            msg::SNP_GET_DERIVED_KEY => self.get_derived_key(&mut io),
-            msg::SNP_GET_EXT_REPORT => self.get_ext_report(&mut io),
-            _ => Err(ENOTTY),
-        };
-        if io.exitinfo2 != 0 {
-            writer.write(&io)?;
-        }
-        ret.map(|()| 0)
+    /// Whether the key is wiped (waiting for a request in progress, killably).
+    fn is_disabled(&self) -> Result<bool> {
+        Ok(self.engine.lock_killable()?.check_disabled())
     }
 
-    /// `SNP_GET_REPORT`: an attestation report for the caller's `REPORT_DATA`.
-    fn get_report(&self, io: &mut SnpGuestRequestIoctl) -> Result {
-        let mut staging = self.staging.lock();
-        let (resp, _) = staging.take(size_of::<SnpReportResp>(), 0);
-        self.request::<SnpReportReq>(io, MsgType::ReportReq, resp)?;
-        UserSlice::new(io.resp_data as usize, resp.len())
-            .writer()
-            .write_slice(resp)
-    }
-
-    /// `SNP_GET_DERIVED_KEY`: a key derived by the firmware from the caller's selection.
-    fn get_derived_key(&self, io: &mut SnpGuestRequestIoctl) -> Result {
-        let mut staging = self.staging.lock();
-        let (resp, _) = staging.take(size_of::<SnpDerivedKeyResp>(), 0);
-        let copied = self
-            .request::<SnpDerivedKeyReq>(io, MsgType::KeyReq, resp)
-            .and_then(|()| {
-                UserSlice::new(io.resp_data as usize, resp.len())
-                    .writer()
-                    .write_slice(resp)
-            });
-        // Key material: erased as soon as it has been handed over.
-        secrets::zeroize(resp);
-        copied
-    }
-
-    /// `SNP_GET_EXT_REPORT`: a report plus the host's certificates, in a buffer of
-    /// `certs_len` bytes at `certs_address`; `certs_len == 0` (or a null address) asks the host
-    /// only how much room its certificates need.
-    fn get_ext_report(&self, io: &mut SnpGuestRequestIoctl) -> Result {
-        if io.req_data == 0 || io.resp_data == 0 {
-            return Err(EINVAL);
-        }
-        let mut ext: SnpExtReportReq =
-            UserSlice::new(io.req_data as usize, size_of::<SnpExtReportReq>())
-                .reader()
-                .read()?;
-        let certs_len = if ext.certs_len == 0 || ext.certs_address == 0 {
-            0
-        } else {
-            let len = ext.certs_len as usize;
-            if len > CERTS_MAX_LEN || len % PAGE_SIZE != 0 {
-                return Err(EINVAL);
-            }
-            // C checks `access_ok()` here, before anything is sent; writing zeros over the
-            // buffer once proves more: that it is mapped and writable.
-            let mut writer = UserSlice::new(ext.certs_address as usize, len).writer();
-            for _ in 0..len / PAGE_SIZE {
-                writer.write_slice(&ZERO_PAGE)?;
-            }
-            len
-        };
-        let mut staging = self.staging.lock();
-        let (resp, certs) = staging.take(size_of::<SnpReportResp>(), certs_len);
-        let sent = self.engine.lock().send_with_certs(
-            ExitCode::ExtGuestRequest,
-            MsgType::ReportReq,
+    /// Sends one request under the device lock and sets `io.exitinfo2` as the C driver reports
+    /// it. The lock is taken killably: a caller killed while it waits returns before anything
+    /// of its request was sealed.
+    fn send(
+        &self,
+        io: &mut SnpGuestRequestIoctl,
+        exit: ExitCode,
+        msg_type: MsgType,
+        req: &[u8],
+        resp: &mut [u8],
+        certs: &mut [u8],
+    ) -> Result<(), engine::Failure> {
+        let sent = self.engine.lock_killable()?.send_with_certs(
+            exit,
+            msg_type,
             io.msg_version,
-            ext.data.as_bytes(),
+            req,
             resp,
             certs,
         );
-        if let Err(failure) = sent {
-            note_failure(io, &failure);
-            if let Some(npages) = failure.certs_npages {
-                // The room the host asks for: untrusted, only reported (saturating, where C
-                // wraps), never used for a size here (W3).
-                ext.certs_len = npages
-                    .checked_mul(PAGE_SIZE as u64)
-                    .and_then(|b| u32::try_from(b).ok())
-                    .unwrap_or(CERTS_LEN_SATURATED);
-                UserSlice::new(io.req_data as usize, size_of::<SnpExtReportReq>())
-                    .writer()
-                    .write(&ext)?;
-            }
-            return Err(failure.err);
+        match &sent {
+            Ok(()) => io.exitinfo2 = 0,
+            Err(failure) => note_failure(io, failure),
         }
-        io.exitinfo2 = 0;
-        if certs_len > 0 {
-            UserSlice::new(ext.certs_address as usize, certs_len)
-                .writer()
-                .write_slice(certs)?;
-        }
-        UserSlice::new(io.resp_data as usize, resp.len())
-            .writer()
-            .write_slice(resp)
+        sent
     }
 
     /// A configfs-tsm report: the attestation report for `inblob` at `privlevel` (never below
-    /// `floor`, the VMPL of the key in use: W12), and the host's certificate table trimmed to
-    /// its content. Always an extended request with 16 KiB for certificates, message version 1,
-    /// as in C.
+    /// `floor`, the VMPL of the key in use: C starts `privlevel` at 0, which the firmware
+    /// refuses for a guest above VMPL0), and the host's certificate table trimmed to its
+    /// content. Always an extended request with 16 KiB for certificates, message version 1, as
+    /// in C.
     pub(crate) fn attest(&self, inblob: &[u8], privlevel: u32, floor: u32) -> Result<Attestation> {
         let mut req = SnpReportReq {
             user_data: [0; 64],
@@ -412,10 +341,10 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
             return Err(EINVAL);
         }
         req.user_data.copy_from_slice(inblob);
-        let mut staging = self.staging.lock();
+        let mut staging = self.tsm_staging.lock_killable()?;
         let (resp, certs) = staging.take(size_of::<SnpReportResp>(), CERTS_MAX_LEN);
         self.engine
-            .lock()
+            .lock_killable()?
             .send_with_certs(
                 ExitCode::ExtGuestRequest,
                 MsgType::ReportReq,
@@ -454,39 +383,179 @@ impl<H: Hypervisor, S: SecretsPage> DeviceState<H, S> {
         aux.extend_from_slice(&certs[..end.min(certs.len())], GFP_KERNEL)?;
         Ok(Attestation { report, certs: aux })
     }
+}
 
-    /// Copies the request payload `R` in from user space, sends it as `msg_type` and leaves the
-    /// answer's payload in `resp` (zero-padded). Sets `io.exitinfo2` as the C driver reports it.
-    fn request<R: FromBytes + AsBytes>(
-        &self,
-        io: &mut SnpGuestRequestIoctl,
-        msg_type: MsgType,
-        resp: &mut [u8],
-    ) -> Result {
-        if io.req_data == 0 || io.resp_data == 0 {
+/// One open `/dev/sev-guest`: the device, and this file's staging buffers.
+///
+/// An answer waits here between the device lock and the copy to user space, so a caller whose
+/// memory stalls (a userfaultfd page, a slow page-in) holds only its own file's buffers: other
+/// callers, with their own files, and configfs-tsm keep being served. Threads sharing one file
+/// take turns on its buffers, killably.
+#[pin_data]
+pub(crate) struct OpenFile<H: Hypervisor, S: SecretsPage> {
+    dev: Arc<DeviceState<H, S>>,
+    #[pin]
+    staging: Mutex<Staging>,
+}
+
+/// An open file on real hardware.
+type SnpOpenFile = OpenFile<Ghcb, EncryptedMapping>;
+
+impl<H: Hypervisor, S: SecretsPage> OpenFile<H, S> {
+    /// A file on `dev`, with its staging buffers allocated now rather than per request.
+    pub(crate) fn new(dev: Arc<DeviceState<H, S>>) -> Result<impl PinInit<Self>> {
+        let staging = Staging::new()?;
+        Ok(pin_init!(Self {
+            dev,
+            staging <- new_mutex!(staging),
+        }))
+    }
+
+    /// `snp_guest_ioctl()`: the argument is copied in, checked, dispatched, and copied back
+    /// when `exitinfo2` is not zero, as the C driver does.
+    pub(crate) fn ioctl(&self, cmd: u32, arg: usize) -> Result<isize> {
+        let (mut reader, mut writer) =
+            UserSlice::new(arg, size_of::<SnpGuestRequestIoctl>()).reader_writer();
+        let mut io: SnpGuestRequestIoctl = reader.read()?;
+        // Seen by user space when a request fails before reaching the hypervisor.
+        io.exitinfo2 = 0xff;
+        if io.msg_version == 0 {
             return Err(EINVAL);
         }
-        let req: R = UserSlice::new(io.req_data as usize, size_of::<R>())
-            .reader()
-            .read()?;
-        let sent = self.engine.lock().send(
-            ExitCode::GuestRequest,
-            msg_type,
-            io.msg_version,
-            req.as_bytes(),
-            resp,
-        );
-        match sent {
-            Ok(()) => {
-                io.exitinfo2 = 0;
-                Ok(())
-            }
-            Err(failure) => {
-                note_failure(io, &failure);
-                Err(failure.err)
-            }
+        if self.dev.is_disabled()? {
+            return Err(ENOTTY);
         }
+        let ret = match cmd {
+            msg::SNP_GET_REPORT => self.get_report(&mut io),
+            msg::SNP_GET_DERIVED_KEY => self.get_derived_key(&mut io),
+            msg::SNP_GET_EXT_REPORT => self.get_ext_report(&mut io),
+            _ => Err(ENOTTY),
+        };
+        if io.exitinfo2 != 0 {
+            writer.write(&io)?;
+        }
+        ret.map(|()| 0)
     }
+
+    /// `SNP_GET_REPORT`: an attestation report for the caller's `REPORT_DATA`.
+    fn get_report(&self, io: &mut SnpGuestRequestIoctl) -> Result {
+        let req: SnpReportReq = read_request(io)?;
+        let mut staging = self.staging.lock_killable()?;
+        let (resp, _) = staging.take(size_of::<SnpReportResp>(), 0);
+        self.dev
+            .send(
+                io,
+                ExitCode::GuestRequest,
+                MsgType::ReportReq,
+                req.as_bytes(),
+                resp,
+                &mut [],
+            )
+            .map_err(|f| f.err)?;
+        UserSlice::new(io.resp_data as usize, resp.len())
+            .writer()
+            .write_slice(resp)
+    }
+
+    /// `SNP_GET_DERIVED_KEY`: a key derived by the firmware from the caller's selection.
+    fn get_derived_key(&self, io: &mut SnpGuestRequestIoctl) -> Result {
+        let req: SnpDerivedKeyReq = read_request(io)?;
+        let mut staging = self.staging.lock_killable()?;
+        let (resp, _) = staging.take(size_of::<SnpDerivedKeyResp>(), 0);
+        let copied = self
+            .dev
+            .send(
+                io,
+                ExitCode::GuestRequest,
+                MsgType::KeyReq,
+                req.as_bytes(),
+                resp,
+                &mut [],
+            )
+            .map_err(|f| f.err)
+            .and_then(|()| {
+                UserSlice::new(io.resp_data as usize, resp.len())
+                    .writer()
+                    .write_slice(resp)
+            });
+        // Key material: erased as soon as it has been handed over.
+        secrets::zeroize(resp);
+        copied
+    }
+
+    /// `SNP_GET_EXT_REPORT`: a report plus the host's certificates, in a buffer of
+    /// `certs_len` bytes at `certs_address`; `certs_len == 0` (or a null address) asks the host
+    /// only how much room its certificates need.
+    fn get_ext_report(&self, io: &mut SnpGuestRequestIoctl) -> Result {
+        let mut ext: SnpExtReportReq = read_request(io)?;
+        let certs_len = if ext.certs_len == 0 || ext.certs_address == 0 {
+            0
+        } else {
+            let len = ext.certs_len as usize;
+            if len > CERTS_MAX_LEN || len % PAGE_SIZE != 0 {
+                return Err(EINVAL);
+            }
+            probe_writable(ext.certs_address as usize, len)?;
+            len
+        };
+        let mut staging = self.staging.lock_killable()?;
+        let (resp, certs) = staging.take(size_of::<SnpReportResp>(), certs_len);
+        let sent = self.dev.send(
+            io,
+            ExitCode::ExtGuestRequest,
+            MsgType::ReportReq,
+            ext.data.as_bytes(),
+            resp,
+            certs,
+        );
+        if let Err(failure) = sent {
+            if let Some(npages) = failure.certs_npages {
+                // The room the host asks for: untrusted, only reported (saturating, where C's
+                // 32-bit multiplication wraps), never used for a size here.
+                ext.certs_len = npages
+                    .checked_mul(PAGE_SIZE as u64)
+                    .and_then(|b| u32::try_from(b).ok())
+                    .unwrap_or(CERTS_LEN_SATURATED);
+                UserSlice::new(io.req_data as usize, size_of::<SnpExtReportReq>())
+                    .writer()
+                    .write(&ext)?;
+            }
+            return Err(failure.err);
+        }
+        if certs_len > 0 {
+            UserSlice::new(ext.certs_address as usize, certs_len)
+                .writer()
+                .write_slice(certs)?;
+        }
+        UserSlice::new(io.resp_data as usize, resp.len())
+            .writer()
+            .write_slice(resp)
+    }
+}
+
+/// The request payload `R` at `io.req_data`, read once, before any lock is taken.
+fn read_request<R: FromBytes>(io: &SnpGuestRequestIoctl) -> Result<R> {
+    if io.req_data == 0 || io.resp_data == 0 {
+        return Err(EINVAL);
+    }
+    UserSlice::new(io.req_data as usize, size_of::<R>())
+        .reader()
+        .read()
+}
+
+/// Proves the caller's certificate buffer mapped and writable before anything is sent, without
+/// changing what it holds: one byte of every page it spans is read and written back. (C checks
+/// only `access_ok()`, so a request whose buffer is unmapped is sealed and sent, its sequence
+/// number spent, and then fails with `EFAULT`.)
+fn probe_writable(addr: usize, len: usize) -> Result {
+    let last = addr.checked_add(len - 1).ok_or(EFAULT)?;
+    let pages = (0..len).step_by(PAGE_SIZE).map(|off| addr + off);
+    for at in Iterator::chain(pages, core::iter::once(last)) {
+        let mut byte = [0u8; 1];
+        UserSlice::new(at, 1).reader().read_slice(&mut byte)?;
+        UserSlice::new(at, 1).writer().write_slice(&byte)?;
+    }
+    Ok(())
 }
 
 /// Sets what a failed request reports through `exitinfo2`.
@@ -538,27 +607,27 @@ struct SevGuestMisc;
 
 #[vtable]
 impl MiscDevice for SevGuestMisc {
-    type Ptr = Arc<SnpDeviceState>;
+    type Ptr = Arc<SnpOpenFile>;
     type RegistrationData = Arc<SnpDeviceState>;
 
     fn open(_file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<Self::Ptr> {
-        Ok(misc.data().clone())
+        Arc::pin_init(OpenFile::new(misc.data().clone())?, GFP_KERNEL)
     }
 
     fn ioctl(
-        dev: ArcBorrow<'_, SnpDeviceState>,
+        open: ArcBorrow<'_, SnpOpenFile>,
         _file: &File,
         cmd: u32,
         arg: usize,
     ) -> Result<isize> {
-        dev.ioctl(cmd, arg)
+        open.ioctl(cmd, arg)
     }
 
     /// None, as in C: `struct snp_guest_request_ioctl` has another layout for 32-bit callers
     /// (a `__u64` after a `__u8` is 4-byte aligned there), so passing their pointer through
     /// would misread it.
     fn compat_ioctl(
-        _dev: ArcBorrow<'_, SnpDeviceState>,
+        _open: ArcBorrow<'_, SnpOpenFile>,
         _file: &File,
         _cmd: u32,
         _arg: usize,

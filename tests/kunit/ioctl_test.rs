@@ -13,7 +13,7 @@ mod tests {
         SnpExtReportReq, SnpGuestRequestIoctl, SnpReportReq, SNP_GET_DERIVED_KEY,
         SNP_GET_EXT_REPORT, SNP_GET_REPORT,
     };
-    use crate::DeviceState;
+    use crate::{DeviceState, OpenFile};
     use core::mem::size_of;
     use kernel::bindings;
     use kernel::error::code::*;
@@ -61,15 +61,48 @@ mod tests {
         user_pages_n(prot, 2)
     }
 
+    /// Writes `len` bytes of `marker` to user memory at `addr`.
+    fn fill_user(addr: usize, len: usize, marker: u8) -> Result {
+        let mut w = UserSlice::new(addr, len).writer();
+        let chunk = [marker; 256];
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            w.write_slice(&chunk[..n])?;
+            left -= n;
+        }
+        Ok(())
+    }
+
+    /// Whether `len` bytes of user memory at `addr` all hold `marker`.
+    fn user_holds(addr: usize, len: usize, marker: u8) -> Result<bool> {
+        let mut r = UserSlice::new(addr, len).reader();
+        let mut chunk = [0u8; 256];
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            r.read_slice(&mut chunk[..n])?;
+            if chunk[..n].iter().any(|&b| b != marker) {
+                return Ok(false);
+            }
+            left -= n;
+        }
+        Ok(true)
+    }
+
     struct Dev {
         state: Arc<DeviceState<FakeFw, MemSecrets>>,
+        /// An open file on `state`, as `/dev/sev-guest`'s open gives one.
+        file: Arc<OpenFile<FakeFw, MemSecrets>>,
         user: usize,
     }
 
     fn dev() -> Result<Dev> {
         let engine = fake_engine(0, 0, RETRY)?;
+        let state = Arc::pin_init(DeviceState::new(engine)?, GFP_KERNEL)?;
         Ok(Dev {
-            state: Arc::pin_init(DeviceState::new(engine)?, GFP_KERNEL)?,
+            file: Arc::pin_init(OpenFile::new(state.clone())?, GFP_KERNEL)?,
+            state,
             user: user_pages(PROT_READ | PROT_WRITE)?,
         })
     }
@@ -90,7 +123,7 @@ mod tests {
             UserSlice::new(self.user + REQ, 96)
                 .writer()
                 .write_slice(&req)?;
-            let ret = self.state.ioctl(cmd, self.user + IO);
+            let ret = self.file.ioctl(cmd, self.user + IO);
             let after = UserSlice::new(self.user + IO, size_of::<SnpGuestRequestIoctl>())
                 .reader()
                 .read()?;
@@ -133,7 +166,7 @@ mod tests {
             UserSlice::new(self.user + IO, size_of::<SnpGuestRequestIoctl>())
                 .writer()
                 .write(&io)?;
-            let ret = self.state.ioctl(SNP_GET_EXT_REPORT, self.user + IO);
+            let ret = self.file.ioctl(SNP_GET_EXT_REPORT, self.user + IO);
             let io = UserSlice::new(self.user + IO, size_of::<SnpGuestRequestIoctl>())
                 .reader()
                 .read()?;
@@ -155,6 +188,7 @@ mod tests {
     #[test]
     fn get_report_succeeds_without_touching_exitinfo2() -> Result {
         let d = dev()?;
+        fill_user(d.user + RESP, 4000, 0xee)?;
         let (ret, after) = d.run(SNP_GET_REPORT, d.arg(1))?;
         assert_eq!(ret, Ok(0));
         // C copies the argument back only when exitinfo2 != 0: on success it is not.
@@ -165,12 +199,15 @@ mod tests {
             .read_slice(&mut resp)?;
         assert_eq!(resp[4..8], 0x4a0u32.to_le_bytes());
         assert!(resp[0x20 + 0x50..0x20 + 0x90].iter().all(|&b| b == 0x42));
+        // All 4000 bytes are written: the answer's padding is zeros, not the marker.
+        assert!(resp[0x20 + 0x4a0..].iter().all(|&b| b == 0));
         Ok(())
     }
 
     #[test]
     fn get_derived_key_returns_the_64_byte_answer() -> Result {
         let d = dev()?;
+        fill_user(d.user + RESP, 65, 0xee)?;
         // The request written by `run` starts with 0x42 bytes: the fake derives from them.
         let (ret, after) = d.run(SNP_GET_DERIVED_KEY, d.arg(1))?;
         assert_eq!(ret, Ok(0));
@@ -182,12 +219,12 @@ mod tests {
         assert!(resp[..0x20].iter().all(|&b| b == 0));
         assert_eq!(resp[0x20], 0x42);
         assert_eq!(resp[0x21], 0x42 ^ 1);
-        // Only 64 bytes are written: the byte after the response is untouched.
+        // Only 64 bytes are written: the byte after the response keeps its marker.
         let mut next = [0u8; 1];
         UserSlice::new(d.user + RESP + 64, 1)
             .reader()
             .read_slice(&mut next)?;
-        assert_eq!(next[0], 0);
+        assert_eq!(next[0], 0xee);
         assert_eq!(d.state.engine.lock().counter(), Ok(2));
         Ok(())
     }
@@ -220,7 +257,7 @@ mod tests {
     #[test]
     fn u03_bad_pointers_are_efault_and_keep_the_key() -> Result {
         let d = dev()?;
-        assert_eq!(d.state.ioctl(SNP_GET_REPORT, 0x10), Err(EFAULT));
+        assert_eq!(d.file.ioctl(SNP_GET_REPORT, 0x10), Err(EFAULT));
         let mut a = d.arg(1);
         a.req_data = 0x10;
         let (ret, after) = d.run(SNP_GET_REPORT, a)?;
@@ -460,6 +497,47 @@ mod tests {
         d.fault(Fault::Error(0x16));
         assert_eq!(d.state.attest(&[1; 64], 0, 0).err(), Some(EIO));
         assert_eq!(d.state.attest(&[1; 64], 0, 0).err(), Some(ENOTTY));
+        Ok(())
+    }
+
+    #[test]
+    fn certificate_buffer_is_left_untouched_when_the_request_fails() -> Result {
+        // C never writes the caller's certificate buffer unless the request succeeded.
+        let d = dev()?;
+        let certs = user_pages_n(PROT_READ | PROT_WRITE, 4)?;
+        fill_user(certs, 4 * 4096, 0xee)?;
+        // The host wants more room than offered: EIO and the length, buffer as it was.
+        d.certs_pages(4);
+        let (ret, _, ext) = d.run_ext(certs, 4096)?;
+        assert_eq!((ret, ext.certs_len), (Err(EIO), 4 * 4096));
+        assert!(user_holds(certs, 4 * 4096, 0xee)?);
+        // A firmware error: EIO, key wiped, buffer as it was.
+        d.certs_pages(0);
+        d.fault(Fault::Error(0x27));
+        let (ret, io, _) = d.run_ext(certs, 4 * 4096)?;
+        assert_eq!((ret, io.exitinfo2), (Err(EIO), 0x27));
+        assert!(user_holds(certs, 4 * 4096, 0xee)?);
+        Ok(())
+    }
+
+    #[test]
+    fn a_caller_holding_its_file_blocks_neither_other_files_nor_tsm() -> Result {
+        // A caller stalled on its own memory (a userfaultfd page, a slow page-in) holds at most
+        // its own file's staging buffers: here they are held for the whole test.
+        let d = dev()?;
+        let stalled = d.file.staging.lock();
+        let other = Arc::pin_init(OpenFile::new(d.state.clone())?, GFP_KERNEL)?;
+        UserSlice::new(d.user + IO, size_of::<SnpGuestRequestIoctl>())
+            .writer()
+            .write(&d.arg(1))?;
+        UserSlice::new(d.user + REQ, 96)
+            .writer()
+            .write_slice(&[0x42u8; 96])?;
+        assert_eq!(other.ioctl(SNP_GET_REPORT, d.user + IO), Ok(0));
+        let a = d.state.attest(&[0x17; 64], 0, 0)?;
+        assert_eq!(a.report[0x50], 0x17);
+        drop(stalled);
+        assert_eq!(d.state.engine.lock().counter(), Ok(4));
         Ok(())
     }
 }
