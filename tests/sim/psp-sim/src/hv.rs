@@ -5,12 +5,12 @@
 
 use crate::monitor::{self, Monitor};
 use crate::msg::{self, Header, Page, HDR_SIZE, OFF_SEQNO, OFF_TYPE, OFF_VERSION};
-use crate::plans::{self, Plan, SeqnoRule};
+use crate::plans::{self, Plan};
 use crate::proto::{
     put16, put64, SevsimRequest, SevsimResponse, ACT_NO_GHCB, ACT_VMGEXIT_FAIL, F_SCRIBBLE,
     F_WRITE_CERTS, F_WRITE_RESP, PAGE_SIZE, VMM_ERR_BUSY, VMM_ERR_INVALID_LEN,
 };
-use crate::psp::{Psp, ReplyOpts};
+use crate::psp::{Forge, Psp, ReplyOpts};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -78,6 +78,24 @@ pub struct Hv {
     last_genuine: [Option<Page>; 4],
     monitor: Monitor,
     stats: Stats,
+}
+
+/// The forgery an R13 plan asks for, its defaults resolved against the
+/// request's header `req`; None for every other plan.
+fn forge_of(plan: Plan, req: &Header) -> Option<Forge> {
+    Some(match plan {
+        // Default: the request's own type echoed back.
+        Plan::ForgeType(t) => Forge::Type(t.unwrap_or(req.msg_type)),
+        Plan::ForgeVersion(v) => Forge::Version(v.unwrap_or(req.msg_version.wrapping_add(1))),
+        Plan::ForgeSize(n) => Forge::Size(n),
+        Plan::ForgeSeqno(rule) => Forge::Seqno(rule.resolve(req.seqno)),
+        Plan::ForgeHdrVersion(v) => Forge::HdrVersion(v),
+        Plan::ForgeHdrSize(n) => Forge::HdrSize(n),
+        Plan::ForgeAlgo(a) => Forge::Algo(a),
+        // Default: the next VMPCK id, so the header names a key it was not sealed with.
+        Plan::ForgeVmpck(id) => Forge::Vmpck(id.unwrap_or(req.vmpck.wrapping_add(1) % 4)),
+        _ => return None,
+    })
 }
 
 /// What happened to one request, for the log.
@@ -207,12 +225,32 @@ impl Hv {
         Handled { resp, line }
     }
 
-    /// The PSP step: Ok(genuine page) or Err(firmware status).
-    fn forward(&mut self, page: &Page, opts: ReplyOpts) -> Result<Page, u32> {
+    /// The PSP step: Ok((genuine page, forged page if `forge`)) or
+    /// Err(firmware status). The genuine page goes to the IV-reuse monitor
+    /// whatever the plan does with it next: the PSP sealed it, so its IV is
+    /// used even if the guest never gets it. A forgery is the attacker's
+    /// message, not the guest's or the PSP's, and is not recorded.
+    fn forward(
+        &mut self,
+        page: &Page,
+        opts: ReplyOpts,
+        forge: Option<Forge>,
+    ) -> Result<(Page, Option<Page>), u32> {
         self.stats.forwarded += 1;
-        let r = self.psp.handle_with(page, opts);
-        if r.is_err() {
-            self.stats.fw_errors += 1;
+        let r = match forge {
+            None => self.psp.handle_with(page, opts).map(|g| (g, None)),
+            Some(f) => self
+                .psp
+                .handle_forged(page, opts, f)
+                .map(|(g, x)| (g, Some(x))),
+        };
+        match &r {
+            Ok((genuine, _)) => {
+                if self.monitor.observe_response(genuine) {
+                    self.stats.iv_reuse += 1;
+                }
+            }
+            Err(_) => self.stats.fw_errors += 1,
         }
         r
     }
@@ -283,7 +321,8 @@ impl Hv {
             _ => ReplyOpts::default(),
         };
         let v = Header::parse(&page).vmpck as usize;
-        let genuine = match self.forward(&page, opts) {
+        let req_hdr = Header::parse(&req.req_page);
+        let (genuine, forged) = match self.forward(&page, opts, forge_of(plan, &req_hdr)) {
             Ok(p) => p,
             Err(status) => {
                 return (SevsimResponse::complete(id, status as u64), fired);
@@ -292,9 +331,10 @@ impl Hv {
         *inband = self.inband_status(&genuine, v);
         let previous = self.last_genuine[v].replace(genuine);
 
-        let mut out = genuine;
+        // A forgery goes out exactly as the genuine answer would have.
+        fired |= forged.is_some();
+        let mut out = forged.unwrap_or(genuine);
         let mut flags = F_WRITE_RESP;
-        let req_seqno = Header::parse(&req.req_page).seqno;
         match plan {
             Plan::Drop => flags = 0,
             Plan::Replay => match previous {
@@ -303,14 +343,7 @@ impl Hv {
             },
             Plan::TamperAad(off) | Plan::TamperTag(off) => out[off] ^= 0xFF,
             Plan::TamperCt => out[HDR_SIZE] ^= 0x01,
-            Plan::Seqno(rule) => {
-                let s = match rule {
-                    SeqnoRule::Plus(k) => req_seqno.wrapping_add(k),
-                    SeqnoRule::Abs(s) => s,
-                    SeqnoRule::Max => u64::MAX,
-                };
-                put64(&mut out, OFF_SEQNO, s);
-            }
+            Plan::Seqno(rule) => put64(&mut out, OFF_SEQNO, rule.resolve(req_hdr.seqno)),
             Plan::WrongType => {
                 out[OFF_TYPE] = if out[OFF_TYPE] == msg::MSG_REPORT_RSP {
                     msg::MSG_KEY_RSP

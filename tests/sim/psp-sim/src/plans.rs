@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Fault plans of the hostile hypervisor (FAULTS.md sections H and R).
+//! R13 (`forge-*`) goes beyond what a hypervisor can do: its answers need the
+//! VMPCK (a firmware bug, a leaked key), and show which header checks a
+//! driver makes besides the tag.
 //!
 //! A plan is written `name[:arg]`. It is chosen per guest message, either by
 //! `serve --plan` or, as a test-only oracle, by the REPORT_DATA of a report
@@ -12,7 +15,7 @@ use std::fmt;
 pub const FP_MAGIC: &[u8; 8] = b"SEVSIMFP";
 pub const FP_PLAN_MAX: usize = 32;
 
-/// R06: the seqno written into the response header.
+/// R06 and R13 (`forge-seqno`): the seqno written into the response header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SeqnoRule {
     /// The request's seqno plus K (`+K`; `+3` is "req + 3").
@@ -21,6 +24,17 @@ pub enum SeqnoRule {
     Abs(u64),
     /// u64::MAX.
     Max,
+}
+
+impl SeqnoRule {
+    /// The seqno this rule gives for a request with seqno `req`.
+    pub fn resolve(self, req: u64) -> u64 {
+        match self {
+            SeqnoRule::Plus(k) => req.wrapping_add(k),
+            SeqnoRule::Abs(s) => s,
+            SeqnoRule::Max => u64::MAX,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +63,26 @@ pub enum Plan {
     Scribble,
     TamperReq,
     Short(u16),
+    /// R13 (all `Forge*`): the PSP serves the request, then the answer is
+    /// sealed with the right VMPCK but one header field wrong, so its tag
+    /// authenticates and only the header checks can catch it. None: a
+    /// default that depends on the request (see PLAN_HELP).
+    ForgeType(Option<u8>),
+    ForgeVersion(Option<u8>),
+    /// msg_sz, at most MAX_PAYLOAD (4000): larger values are clamped so the
+    /// answer still authenticates.
+    ForgeSize(u16),
+    /// The seqno in the header and the IV; `Plus(0)` is written `req`.
+    ForgeSeqno(SeqnoRule),
+    ForgeHdrVersion(u8),
+    ForgeHdrSize(u16),
+    ForgeAlgo(u8),
+    ForgeVmpck(Option<u8>),
 }
+
+/// The largest msg_sz a forged answer can carry and still authenticate:
+/// the payload capacity of the page (4000).
+pub const FORGE_SIZE_MAX: u16 = crate::msg::MAX_PAYLOAD as u16;
 
 /// (FAULTS id, syntax, meaning) for `psp-sim plans`.
 pub const PLAN_HELP: &[(&str, &str, &str)] = &[
@@ -148,6 +181,46 @@ pub const PLAN_HELP: &[(&str, &str, &str)] = &[
         "short[:SZ]",
         "genuine response honestly sealed with msg_sz SZ (default 0x20)",
     ),
+    (
+        "R13",
+        "forge-type[:T]",
+        "served; answer sealed with the VMPCK, msg_type T (default: the request's type)",
+    ),
+    (
+        "R13",
+        "forge-version[:V]",
+        "served; answer sealed with the VMPCK, msg_version V (default: request's + 1)",
+    ),
+    (
+        "R13",
+        "forge-size:N",
+        "served; answer sealed with the VMPCK, msg_sz N and N payload bytes (N <= 4000)",
+    ),
+    (
+        "R13",
+        "forge-seqno:RULE",
+        "served; answer sealed with the VMPCK, msg_seqno and IV: req, +K, max or a number",
+    ),
+    (
+        "R13",
+        "forge-hdr-version[:V]",
+        "served; answer sealed with the VMPCK, hdr_version V (default 2)",
+    ),
+    (
+        "R13",
+        "forge-hdr-size[:N]",
+        "served; answer sealed with the VMPCK, hdr_sz N (default 0x50)",
+    ),
+    (
+        "R13",
+        "forge-algo[:A]",
+        "served; answer sealed with the VMPCK, algo A (default 2)",
+    ),
+    (
+        "R13",
+        "forge-vmpck[:ID]",
+        "served; answer sealed with the request's VMPCK, msg_vmpck ID (default: request's + 1 mod 4)",
+    ),
 ];
 
 fn num(s: &str) -> Result<u64, String> {
@@ -164,6 +237,16 @@ fn hexnum(s: &str) -> Result<u64, String> {
         .or_else(|| s.strip_prefix("0X"))
         .unwrap_or(s);
     u64::from_str_radix(h, 16).map_err(|_| format!("bad hex code {s:?}"))
+}
+
+/// A number that must fit a header field of type T.
+fn field<T: TryFrom<u64>>(s: &str) -> Result<T, String> {
+    T::try_from(num(s)?).map_err(|_| format!("{s} does not fit the header field"))
+}
+
+/// An optional argument that must fit a header field of type T.
+fn opt_field<T: TryFrom<u64>>(a: Option<&str>) -> Result<Option<T>, String> {
+    a.map(field).transpose()
 }
 
 impl std::str::FromStr for Plan {
@@ -220,6 +303,21 @@ impl std::str::FromStr for Plan {
                 Some(a) => u16::try_from(num(a)?).map_err(|e| e.to_string())?,
                 None => 0x20,
             }),
+            "forge-type" => Plan::ForgeType(opt_field(arg)?),
+            "forge-version" => Plan::ForgeVersion(opt_field(arg)?),
+            "forge-size" => Plan::ForgeSize(num(need()?)?.min(u64::from(FORGE_SIZE_MAX)) as u16),
+            "forge-seqno" => Plan::ForgeSeqno(match need()? {
+                "req" => SeqnoRule::Plus(0),
+                "max" => SeqnoRule::Max,
+                v => match v.strip_prefix('+') {
+                    Some(k) => SeqnoRule::Plus(num(k)?),
+                    None => SeqnoRule::Abs(num(v)?),
+                },
+            }),
+            "forge-hdr-version" => Plan::ForgeHdrVersion(opt_field(arg)?.unwrap_or(2)),
+            "forge-hdr-size" => Plan::ForgeHdrSize(opt_field(arg)?.unwrap_or(0x50)),
+            "forge-algo" => Plan::ForgeAlgo(opt_field(arg)?.unwrap_or(2)),
+            "forge-vmpck" => Plan::ForgeVmpck(opt_field(arg)?),
             _ => return Err(format!("unknown plan {name:?} (see `psp-sim plans`)")),
         };
         let takes_arg = matches!(
@@ -235,6 +333,14 @@ impl std::str::FromStr for Plan {
                 | Plan::Seqno(_)
                 | Plan::Oversize(_)
                 | Plan::Short(_)
+                | Plan::ForgeType(_)
+                | Plan::ForgeVersion(_)
+                | Plan::ForgeSize(_)
+                | Plan::ForgeSeqno(_)
+                | Plan::ForgeHdrVersion(_)
+                | Plan::ForgeHdrSize(_)
+                | Plan::ForgeAlgo(_)
+                | Plan::ForgeVmpck(_)
         );
         if arg.is_some() && !takes_arg {
             return Err(format!("plan {name} takes no argument"));
@@ -271,6 +377,20 @@ impl fmt::Display for Plan {
             Plan::Scribble => write!(f, "scribble"),
             Plan::TamperReq => write!(f, "tamper-req"),
             Plan::Short(s) => write!(f, "short:{s:#x}"),
+            Plan::ForgeType(None) => write!(f, "forge-type"),
+            Plan::ForgeType(Some(t)) => write!(f, "forge-type:{t}"),
+            Plan::ForgeVersion(None) => write!(f, "forge-version"),
+            Plan::ForgeVersion(Some(v)) => write!(f, "forge-version:{v}"),
+            Plan::ForgeSize(n) => write!(f, "forge-size:{n}"),
+            Plan::ForgeSeqno(SeqnoRule::Plus(0)) => write!(f, "forge-seqno:req"),
+            Plan::ForgeSeqno(SeqnoRule::Plus(k)) => write!(f, "forge-seqno:+{k}"),
+            Plan::ForgeSeqno(SeqnoRule::Abs(v)) => write!(f, "forge-seqno:{v}"),
+            Plan::ForgeSeqno(SeqnoRule::Max) => write!(f, "forge-seqno:max"),
+            Plan::ForgeHdrVersion(v) => write!(f, "forge-hdr-version:{v}"),
+            Plan::ForgeHdrSize(n) => write!(f, "forge-hdr-size:{n:#x}"),
+            Plan::ForgeAlgo(a) => write!(f, "forge-algo:{a}"),
+            Plan::ForgeVmpck(None) => write!(f, "forge-vmpck"),
+            Plan::ForgeVmpck(Some(id)) => write!(f, "forge-vmpck:{id}"),
         }
     }
 }

@@ -55,6 +55,49 @@ pub struct ReplyOpts {
     pub short_msg_sz: Option<u16>,
 }
 
+/// The one header field an authentic forgery (FAULTS R13) gets wrong, with
+/// the value the forged header carries. The answer is sealed with it, so the
+/// seqno is also the IV and the other fields are in the AAD.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forge {
+    Type(u8),
+    Version(u8),
+    /// msg_sz; the payload is sealed with this many bytes (truncated or
+    /// zero-padded), at most MAX_PAYLOAD so that it still authenticates.
+    Size(u16),
+    Seqno(u64),
+    HdrVersion(u8),
+    HdrSize(u16),
+    Algo(u8),
+    /// msg_vmpck; the key stays the request's.
+    Vmpck(u8),
+}
+
+impl Forge {
+    /// `hdr` with this field changed.
+    pub fn apply(self, hdr: Header) -> Header {
+        match self {
+            Forge::Type(t) => Header { msg_type: t, ..hdr },
+            Forge::Version(v) => Header {
+                msg_version: v,
+                ..hdr
+            },
+            Forge::Size(n) => Header {
+                msg_sz: n.min(MAX_PAYLOAD as u16),
+                ..hdr
+            },
+            Forge::Seqno(s) => Header { seqno: s, ..hdr },
+            Forge::HdrVersion(v) => Header {
+                hdr_version: v,
+                ..hdr
+            },
+            Forge::HdrSize(n) => Header { hdr_sz: n, ..hdr },
+            Forge::Algo(a) => Header { algo: a, ..hdr },
+            Forge::Vmpck(id) => Header { vmpck: id, ..hdr },
+        }
+    }
+}
+
 impl Psp {
     pub fn new(vmpck: [[u8; 32]; 4], guest_vmpl: u32, id: Identity, vcek: SigningKey) -> Psp {
         Psp {
@@ -105,6 +148,33 @@ impl Psp {
     }
 
     pub fn handle_with(&mut self, page: &Page, opts: ReplyOpts) -> Result<Page, u32> {
+        let (v, rh, payload) = self.serve(page, opts)?;
+        Ok(msg::seal(&self.vmpck[v], &rh, &payload))
+    }
+
+    /// Serves a request exactly as [`Psp::handle_with`] (same checks, same
+    /// count), then seals the same answer a second time with one header field
+    /// changed (FAULTS R13): Ok((genuine page, forged page)) or Err(status).
+    /// Both are sealed with the request's VMPCK, so the forgery authenticates;
+    /// the genuine page is returned too because the PSP did produce it (the
+    /// IV-reuse monitor records it, and it is the replay plan's material).
+    pub fn handle_forged(
+        &mut self,
+        page: &Page,
+        opts: ReplyOpts,
+        forge: Forge,
+    ) -> Result<(Page, Page), u32> {
+        let (v, rh, payload) = self.serve(page, opts)?;
+        let key = &self.vmpck[v];
+        Ok((
+            msg::seal(key, &rh, &payload),
+            msg::seal(key, &forge.apply(rh), &payload),
+        ))
+    }
+
+    /// Checks one request and computes its answer, advancing the count:
+    /// Ok((VMPCK index, response header, payload)) or Err(status).
+    fn serve(&mut self, page: &Page, opts: ReplyOpts) -> Result<(usize, Header, Vec<u8>), u32> {
         let hdr = Header::parse(page);
         if hdr.algo != msg::AEAD_AES_256_GCM
             || hdr.hdr_version != msg::HDR_VERSION
@@ -139,7 +209,7 @@ impl Psp {
             ..hdr
         };
         self.counts[v] = rsp_seqno;
-        Ok(msg::seal(&self.vmpck[v], &rh, &payload))
+        Ok((v, rh, payload))
     }
 
     /// MSG_REPORT_REQ -> MSG_REPORT_RSP payload (in-band status).

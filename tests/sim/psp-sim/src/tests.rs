@@ -4,8 +4,9 @@
 use crate::chain::{self, Chain};
 use crate::hv::{Hv, PlanConfig};
 use crate::ident::{unhex, Identity, Tcb};
+use crate::monitor::Monitor;
 use crate::msg::{self, Header, Page, HDR_SIZE};
-use crate::plans::{self, Plan};
+use crate::plans::{self, Plan, SeqnoRule};
 use crate::proto::*;
 use crate::psp::{self, Psp, SEV_RET_INVALID_KEY, SEV_RET_INVALID_PARAM};
 use crate::report::{self, REPORT_SIZE};
@@ -735,6 +736,354 @@ fn fault_data_selects_plan() {
     assert_eq!(r.hdr.flags, F_WRITE_RESP);
 }
 
+// ---- authentic forgeries (R13) ----
+
+/// Every R13 plan in the form PLAN_HELP shows, with a header-only default.
+const FORGE_PLANS: [&str; 8] = [
+    "forge-type",
+    "forge-version",
+    "forge-size:0",
+    "forge-seqno:req",
+    "forge-hdr-version",
+    "forge-hdr-size",
+    "forge-algo",
+    "forge-vmpck",
+];
+
+#[test]
+fn forge_plans_parse_and_round_trip_through_display() {
+    // Canonical forms: parsed, displayed back as written, and carried by REPORT_DATA.
+    for (s, want) in [
+        ("forge-type", Plan::ForgeType(None)),
+        ("forge-type:4", Plan::ForgeType(Some(4))),
+        ("forge-type:255", Plan::ForgeType(Some(255))),
+        ("forge-version", Plan::ForgeVersion(None)),
+        ("forge-version:0", Plan::ForgeVersion(Some(0))),
+        ("forge-size:0", Plan::ForgeSize(0)),
+        ("forge-size:4000", Plan::ForgeSize(4000)),
+        ("forge-seqno:req", Plan::ForgeSeqno(SeqnoRule::Plus(0))),
+        ("forge-seqno:+3", Plan::ForgeSeqno(SeqnoRule::Plus(3))),
+        ("forge-seqno:0", Plan::ForgeSeqno(SeqnoRule::Abs(0))),
+        ("forge-seqno:max", Plan::ForgeSeqno(SeqnoRule::Max)),
+        ("forge-hdr-version:2", Plan::ForgeHdrVersion(2)),
+        ("forge-hdr-version:0", Plan::ForgeHdrVersion(0)),
+        ("forge-hdr-size:0x50", Plan::ForgeHdrSize(0x50)),
+        ("forge-hdr-size:0xffff", Plan::ForgeHdrSize(0xFFFF)),
+        ("forge-algo:2", Plan::ForgeAlgo(2)),
+        ("forge-algo:0", Plan::ForgeAlgo(0)),
+        ("forge-vmpck", Plan::ForgeVmpck(None)),
+        ("forge-vmpck:3", Plan::ForgeVmpck(Some(3))),
+        ("forge-vmpck:255", Plan::ForgeVmpck(Some(255))),
+    ] {
+        assert_eq!(s.parse::<Plan>(), Ok(want), "{s}");
+        assert_eq!(want.to_string(), s);
+        let d = plans::fault_data(s).unwrap();
+        assert_eq!(plans::from_report_data(&d), Some(Ok(want)), "{s}");
+    }
+    // Constant defaults are shown with their value; +0 is `req`; N is clamped to 4000.
+    for (s, shown) in [
+        ("forge-hdr-version", "forge-hdr-version:2"),
+        ("forge-hdr-size", "forge-hdr-size:0x50"),
+        ("forge-algo", "forge-algo:2"),
+        ("forge-seqno:+0", "forge-seqno:req"),
+        ("forge-size:0x20", "forge-size:32"),
+        ("forge-size:4001", "forge-size:4000"),
+        ("forge-size:65536", "forge-size:4000"),
+    ] {
+        assert_eq!(s.parse::<Plan>().unwrap().to_string(), shown, "{s}");
+    }
+    for bad in [
+        "forge-size",
+        "forge-seqno",
+        "forge-seqno:x",
+        "forge-type:256",
+        "forge-version:-1",
+        "forge-hdr-size:0x10000",
+        "forge-algo:x",
+        "forge-vmpck:256",
+    ] {
+        assert!(bad.parse::<Plan>().is_err(), "{bad}");
+    }
+    let r13: Vec<&str> = plans::PLAN_HELP
+        .iter()
+        .filter(|(id, _, _)| *id == "R13")
+        .map(|(_, syntax, _)| *syntax)
+        .collect();
+    assert_eq!(
+        r13,
+        [
+            "forge-type[:T]",
+            "forge-version[:V]",
+            "forge-size:N",
+            "forge-seqno:RULE",
+            "forge-hdr-version[:V]",
+            "forge-hdr-size[:N]",
+            "forge-algo[:A]",
+            "forge-vmpck[:ID]",
+        ]
+    );
+}
+
+/// Header bytes (after the tag) in which two response pages differ.
+fn header_diff(a: &Page, b: &Page) -> Vec<usize> {
+    (0x10..HDR_SIZE).filter(|&i| a[i] != b[i]).collect()
+}
+
+#[test]
+fn forged_answers_authenticate_with_one_header_field_wrong() {
+    // The genuine answer to a first report request: seqno 2, type 6, version 1, 0x4c0 bytes.
+    let g = |v: u8| Header::new(2, msg::MSG_REPORT_RSP, 1, 0x4C0, v);
+    let sz = [msg::OFF_MSG_SZ, msg::OFF_MSG_SZ + 1];
+    let cases: Vec<(&str, u8, Header, Vec<usize>)> = vec![
+        (
+            "forge-type",
+            0,
+            Header {
+                msg_type: msg::MSG_REPORT_REQ,
+                ..g(0)
+            },
+            vec![msg::OFF_TYPE],
+        ),
+        (
+            "forge-type:4",
+            1,
+            Header {
+                msg_type: msg::MSG_KEY_RSP,
+                ..g(1)
+            },
+            vec![msg::OFF_TYPE],
+        ),
+        (
+            "forge-version",
+            0,
+            Header {
+                msg_version: 2,
+                ..g(0)
+            },
+            vec![msg::OFF_VERSION],
+        ),
+        (
+            "forge-version:0",
+            2,
+            Header {
+                msg_version: 0,
+                ..g(2)
+            },
+            vec![msg::OFF_VERSION],
+        ),
+        ("forge-size:0", 0, Header { msg_sz: 0, ..g(0) }, sz.to_vec()),
+        (
+            "forge-size:0x20",
+            0,
+            Header {
+                msg_sz: 0x20,
+                ..g(0)
+            },
+            sz.to_vec(),
+        ),
+        (
+            "forge-size:5000",
+            3,
+            Header {
+                msg_sz: 4000,
+                ..g(3)
+            },
+            sz.to_vec(),
+        ),
+        (
+            "forge-seqno:req",
+            0,
+            Header { seqno: 1, ..g(0) },
+            vec![msg::OFF_SEQNO],
+        ),
+        (
+            "forge-seqno:+3",
+            1,
+            Header { seqno: 4, ..g(1) },
+            vec![msg::OFF_SEQNO],
+        ),
+        (
+            "forge-hdr-version",
+            0,
+            Header {
+                hdr_version: 2,
+                ..g(0)
+            },
+            vec![msg::OFF_HDR_VERSION],
+        ),
+        (
+            "forge-hdr-size",
+            2,
+            Header {
+                hdr_sz: 0x50,
+                ..g(2)
+            },
+            vec![msg::OFF_HDR_SZ],
+        ),
+        (
+            "forge-algo",
+            0,
+            Header { algo: 2, ..g(0) },
+            vec![msg::OFF_ALGO],
+        ),
+        (
+            "forge-algo:0",
+            3,
+            Header { algo: 0, ..g(3) },
+            vec![msg::OFF_ALGO],
+        ),
+        (
+            "forge-vmpck",
+            1,
+            Header { vmpck: 2, ..g(1) },
+            vec![msg::OFF_VMPCK],
+        ),
+        (
+            "forge-vmpck",
+            3,
+            Header { vmpck: 0, ..g(3) },
+            vec![msg::OFF_VMPCK],
+        ),
+        (
+            "forge-vmpck:7",
+            0,
+            Header { vmpck: 7, ..g(0) },
+            vec![msg::OFF_VMPCK],
+        ),
+    ];
+    for (plan, v, want, bytes) in cases {
+        let key = &keys()[v as usize];
+        let page = report_req(1, v, &plans::fault_data(plan).unwrap());
+        // The same request answered by a second model with the same keys and counts.
+        let mut twin = new_psp(0);
+        let genuine = twin.handle(&page).unwrap();
+        assert_eq!(Header::parse(&genuine), g(v), "{plan}");
+
+        let mut hv = new_hv(Plan::None);
+        let h = hv.handle(&plain(1, page));
+        let forged = h.resp.hdr.resp_page;
+        // Delivered as a genuine answer is: COMPLETE, exitinfo2 0, page written.
+        assert_eq!(
+            h.resp.to_bytes(),
+            SevsimResponse::with_page(1, forged).to_bytes(),
+            "{plan}"
+        );
+        assert_eq!(Header::parse(&forged), want, "{plan}");
+        assert_eq!(header_diff(&genuine, &forged), bytes, "{plan}");
+        // Sealed with the request's VMPCK (whatever msg_vmpck says) and the header's
+        // seqno as IV: it authenticates, carrying the genuine payload cut or padded to
+        // msg_sz.
+        let pt = msg::open(key, &forged).expect("the forgery authenticates");
+        let mut want_pt = msg::open(key, &genuine).unwrap();
+        want_pt.resize(want.msg_sz as usize, 0);
+        assert_eq!(pt, want_pt, "{plan}");
+        // The PSP side is exactly as after the genuine answer.
+        assert_eq!((hv.psp().count(v as usize), twin.count(v as usize)), (2, 2));
+        assert_eq!(
+            hv.stats().to_string(),
+            "requests=1 forwarded=1 fw_errors=0 faults=1 iv_reuse=0 busy=0",
+            "{plan}"
+        );
+        let shown = plan.parse::<Plan>().unwrap().to_string();
+        assert!(
+            h.line.contains(&format!("plan={shown}(applied)")),
+            "{}",
+            h.line
+        );
+        let next = report_req(3, v, &[3; 64]);
+        let r = hv.handle(&plain(2, next)).resp;
+        assert_eq!(r.hdr.resp_page, twin.handle(&next).unwrap(), "{plan}");
+    }
+}
+
+#[test]
+fn forged_ext_answers_come_with_the_certificates() {
+    let table = chain::cert_table(&fixture().1);
+    for plan in FORGE_PLANS {
+        let page = report_req(1, 0, &plans::fault_data(plan).unwrap());
+        let (hv, r) = one("none", ext(1, 4, page));
+        assert_eq!(
+            (r.hdr.exitinfo2, r.hdr.flags),
+            (0, F_WRITE_RESP | F_WRITE_CERTS)
+        );
+        assert_eq!(r.certs, table, "{plan}");
+        assert!(msg::open(&keys()[0], &r.hdr.resp_page).is_some(), "{plan}");
+        assert_ne!(r.hdr.resp_page, genuine(&page), "{plan}");
+        assert_eq!((hv.psp().count(0), hv.stats().faults), (2, 1), "{plan}");
+    }
+}
+
+#[test]
+fn forged_key_answers_through_serve_plan() {
+    // Derived-key requests carry no REPORT_DATA: `serve --plan` selects them.
+    // The KAT key request: VMPCK2, seqno 1, MSG_KEY_REQ version 1.
+    let kp = page_of(&kat()["key_req"]);
+    let g = Header::new(2, msg::MSG_KEY_RSP, 1, 64, 2);
+    let second = seal_req(3, 2, msg::MSG_KEY_REQ, 1, &KeyReq::ok().bytes());
+    for (plan, want) in [
+        (
+            "forge-type",
+            Header {
+                msg_type: msg::MSG_KEY_REQ,
+                ..g
+            },
+        ),
+        (
+            "forge-version",
+            Header {
+                msg_version: 2,
+                ..g
+            },
+        ),
+        ("forge-size:0x20", Header { msg_sz: 0x20, ..g }),
+        ("forge-seqno:req", Header { seqno: 1, ..g }),
+        ("forge-vmpck", Header { vmpck: 3, ..g }),
+        ("forge-hdr-size", Header { hdr_sz: 0x50, ..g }),
+    ] {
+        let mut twin = new_psp(0);
+        let genuine = twin.handle(&kp).unwrap();
+        assert_eq!(Header::parse(&genuine), g);
+        let mut hv = Hv::new(
+            new_psp(0),
+            None,
+            PlanConfig {
+                plan: plan.parse().unwrap(),
+                after: 0,
+                count: Some(1),
+            },
+        );
+        let r = hv.handle(&plain(1, kp)).resp;
+        assert_eq!((r.hdr.exitinfo2, r.hdr.flags), (0, F_WRITE_RESP), "{plan}");
+        let forged = r.hdr.resp_page;
+        assert_eq!(Header::parse(&forged), want, "{plan}");
+        let pt = msg::open(&keys()[2], &forged).expect("the forgery authenticates");
+        let mut want_pt = msg::open(&keys()[2], &genuine).unwrap();
+        want_pt.resize(want.msg_sz as usize, 0);
+        assert_eq!(pt, want_pt, "{plan}");
+        assert_eq!(hv.psp().count(2), 2);
+        // --plan-count 1: the next message is genuine.
+        let r = hv.handle(&plain(2, second)).resp;
+        assert_eq!(r.hdr.resp_page, twin.handle(&second).unwrap(), "{plan}");
+        let s = hv.stats();
+        assert_eq!((s.faults, s.iv_reuse, s.fw_errors), (1, 0, 0), "{plan}");
+    }
+}
+
+#[test]
+fn forged_plan_on_a_rejected_request_is_not_a_fault() {
+    // Seqno 3 while the PSP expects 1: nothing is sealed, genuine or forged.
+    let page = report_req(3, 0, &plans::fault_data("forge-type").unwrap());
+    let (hv, r) = one("none", plain(1, page));
+    assert_eq!(
+        (r.hdr.exitinfo2, r.hdr.flags),
+        (psp::FW_ERR_BAD_SEQNO as u64, 0)
+    );
+    assert_eq!(
+        hv.stats().to_string(),
+        "requests=1 forwarded=1 fw_errors=1 faults=0 iv_reuse=0 busy=0"
+    );
+}
+
 // ---- monitor ----
 
 #[test]
@@ -750,6 +1099,171 @@ fn monitor_detects_iv_reuse() {
     // Same seqno on another VMPCK is a different IV space.
     hv.handle(&plain(4, report_req(1, 1, &[3; 64])));
     assert_eq!(hv.stats().iv_reuse, 1);
+}
+
+#[test]
+fn monitor_flags_a_request_on_the_iv_of_the_psp_answer() {
+    let mut hv = new_hv(Plan::None);
+    let r = hv.handle(&plain(1, report_req(1, 0, &[1; 64]))).resp;
+    assert_eq!(Header::parse(&r.hdr.resp_page).seqno, 2);
+    assert_eq!(hv.stats().iv_reuse, 0);
+    // An odd stored counter: the next request takes seqno 2, the IV of that
+    // answer. The PSP refuses it (it expects 3), but the IV is reused already.
+    let odd = report_req(2, 0, &[2; 64]);
+    let r = hv.handle(&plain(2, odd)).resp;
+    assert_eq!(r.hdr.exitinfo2, psp::FW_ERR_BAD_SEQNO as u64);
+    assert_eq!(
+        hv.stats().to_string(),
+        "requests=2 forwarded=2 fw_errors=1 faults=0 iv_reuse=1 busy=0"
+    );
+    // Its byte-identical resend is the same message: counted once.
+    hv.handle(&plain(3, odd));
+    assert_eq!(hv.stats().iv_reuse, 1);
+    // Another VMPCK is another IV space: its seqno 2 is no reuse.
+    hv.handle(&plain(4, report_req(2, 1, &[2; 64])));
+    assert_eq!(hv.stats().iv_reuse, 1);
+    // Back in step, the exchange goes on without further reuse.
+    let r = hv.handle(&plain(5, report_req(3, 0, &[3; 64]))).resp;
+    assert_eq!(r.hdr.exitinfo2, 0);
+    assert_eq!(
+        hv.stats().to_string(),
+        "requests=5 forwarded=5 fw_errors=3 faults=0 iv_reuse=1 busy=0"
+    );
+}
+
+#[test]
+fn monitor_flags_an_answer_on_the_iv_of_an_earlier_request() {
+    let mut hv = new_hv(Plan::None);
+    // Seqno 2 first: refused (the PSP expects 1), recorded as a request.
+    hv.handle(&plain(1, report_req(2, 0, &[1; 64])));
+    assert_eq!(hv.stats().iv_reuse, 0);
+    // Seqno 1 is answered with seqno 2: the key and IV of that request.
+    let r = hv.handle(&plain(2, report_req(1, 0, &[2; 64]))).resp;
+    assert_eq!(r.hdr.exitinfo2, 0);
+    assert_eq!(
+        hv.stats().to_string(),
+        "requests=2 forwarded=2 fw_errors=1 faults=0 iv_reuse=1 busy=0"
+    );
+}
+
+#[test]
+fn monitor_records_answers_the_guest_never_got() {
+    // The PSP sealed the dropped answer with seqno 2: a request on 2 reuses it.
+    let mut hv = new_hv(Plan::None);
+    let p1 = report_req(1, 0, &plans::fault_data("drop").unwrap());
+    assert_eq!(hv.handle(&plain(1, p1)).resp.hdr.flags, 0);
+    hv.handle(&plain(2, report_req(2, 0, &[2; 64])));
+    assert_eq!(hv.stats().iv_reuse, 1);
+    // Likewise under a forgery: the genuine answer (seqno 2) was sealed.
+    let mut hv = new_hv(Plan::None);
+    let p1 = report_req(1, 0, &plans::fault_data("forge-hdr-size").unwrap());
+    hv.handle(&plain(1, p1));
+    assert_eq!(hv.stats().iv_reuse, 0);
+    hv.handle(&plain(2, report_req(2, 0, &[2; 64])));
+    assert_eq!(hv.stats().iv_reuse, 1);
+}
+
+#[test]
+fn monitor_does_not_count_forgeries_resends_or_normal_exchanges() {
+    // forge-seqno:req seals the answer with the request's own IV: the
+    // attacker's doing, not counted against the guest.
+    let page = report_req(1, 0, &plans::fault_data("forge-seqno:req").unwrap());
+    let mut hv = new_hv(Plan::None);
+    let r = hv.handle(&plain(1, page)).resp;
+    assert_eq!(Header::parse(&r.hdr.resp_page).seqno, 1);
+    assert_eq!(hv.stats().iv_reuse, 0);
+    hv.handle(&plain(2, report_req(3, 0, &[3; 64])));
+    assert_eq!(hv.stats().iv_reuse, 0);
+
+    // Every forgery, then the guest going on in step.
+    for plan in FORGE_PLANS
+        .iter()
+        .chain(&["forge-seqno:+3", "forge-size:4000"])
+    {
+        let mut hv = new_hv(Plan::None);
+        hv.handle(&plain(
+            1,
+            report_req(1, 0, &plans::fault_data(plan).unwrap()),
+        ));
+        let r = hv.handle(&plain(2, report_req(3, 0, &[3; 64]))).resp;
+        assert_eq!(r.hdr.exitinfo2, 0, "{plan}");
+        let s = hv.stats();
+        assert_eq!((s.faults, s.iv_reuse), (1, 0), "{plan}");
+    }
+
+    // Byte-identical resends: BUSY retries, a resend after the answer (refused),
+    // the plain re-issue after INVALID_LEN.
+    let a = report_req(1, 0, &[1; 64]);
+    let mut hv = Hv::new(
+        new_psp(0),
+        Some(chain::cert_table(&fixture().1)),
+        PlanConfig {
+            plan: Plan::Busy(2),
+            after: 0,
+            count: Some(1),
+        },
+    );
+    for i in 0..3 {
+        hv.handle(&plain(i, a));
+    }
+    hv.handle(&plain(3, a));
+    let b = report_req(3, 0, &[2; 64]);
+    hv.handle(&ext(4, 0, b));
+    hv.handle(&plain(5, b));
+    let s = hv.stats();
+    assert_eq!((s.requests, s.fw_errors, s.iv_reuse), (6, 1, 0));
+    assert_eq!(hv.psp().count(0), 4);
+
+    // Replayed and tampered answers are not recorded either.
+    let mut hv = new_hv(Plan::Replay);
+    for (i, seqno) in [1u64, 3, 5].into_iter().enumerate() {
+        hv.handle(&plain(i as u64, report_req(seqno, 0, &[i as u8; 64])));
+    }
+    assert_eq!(hv.stats().iv_reuse, 0);
+
+    // A normal exchange sequence on every VMPCK, plain and extended.
+    let mut hv = new_hv(Plan::None);
+    for v in 0..4u8 {
+        for seqno in [1u64, 3, 5, 7] {
+            let p = report_req(seqno, v, &[v; 64]);
+            let r = if seqno % 4 == 1 {
+                hv.handle(&plain(seqno, p))
+            } else {
+                hv.handle(&ext(seqno, 4, p))
+            };
+            assert_eq!(r.resp.hdr.exitinfo2, 0);
+        }
+    }
+    assert_eq!(
+        hv.stats().to_string(),
+        "requests=16 forwarded=16 fw_errors=0 faults=0 iv_reuse=0 busy=0"
+    );
+}
+
+#[test]
+fn monitor_judges_both_directions_per_vmpck_and_seqno() {
+    let mut m = Monitor::default();
+    let req1 = report_req(1, 0, &[1; 64]);
+    let rsp2 = new_psp(0).handle(&req1).unwrap();
+    assert!(!m.observe(&req1));
+    assert!(!m.observe(&req1), "identical request resend");
+    assert!(!m.observe_response(&rsp2));
+    assert!(!m.observe_response(&rsp2), "identical response");
+    assert_eq!(m.reuses, 0);
+    // A different response under IV 2.
+    let other = msg::seal(&keys()[0], &Header::parse(&rsp2), &[9; 0x4C0]);
+    assert!(m.observe_response(&other));
+    // A request under IV 2 (a response's), and a response under IV 1 (a request's).
+    assert!(m.observe(&report_req(2, 0, &[1; 64])));
+    let on1 = msg::seal(&keys()[0], &Header::new(1, 6, 1, 0x20, 0), &[0; 0x20]);
+    assert!(m.observe_response(&on1));
+    // A different request under IV 1.
+    assert!(m.observe(&report_req(1, 0, &[2; 64])));
+    // The same pairs under another VMPCK are fresh.
+    assert!(!m.observe(&report_req(2, 1, &[1; 64])));
+    let on1 = msg::seal(&keys()[1], &Header::new(1, 6, 1, 0x20, 1), &[0; 0x20]);
+    assert!(!m.observe_response(&on1));
+    assert_eq!(m.reuses, 4);
 }
 
 /// With PSP_SIM_DUMP_DIR set, writes the chain and a raw report there so
