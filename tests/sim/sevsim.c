@@ -11,7 +11,8 @@
  *    real secrets page has, and keeps the firmware's own copy of the keys;
  *  - it registers the "sev-guest" platform device that points at it, as the
  *    SNP boot code does on real hardware;
- *  - debugfs sevsim/secrets shows the secrets page as the guest left it,
+ *  - debugfs sevsim/secrets shows the secrets page as the guest left it
+ *    (and lets a test write the four message counters),
  *    sevsim/stats the requests handled and the time spent handling them;
  *  - it registers with the test-only hook in snp_issue_guest_request()
  *    (CONFIG_SEV_GUEST_SIM) and passes each guest request to the PSP model,
@@ -404,9 +405,32 @@ static ssize_t secrets_read(struct file *file, char __user *buf, size_t count, l
 	return ret;
 }
 
+/*
+ * Writing sevsim/secrets changes only the OS area's four message counters
+ * (msg_seqno_0..3), as an earlier boot stage (a bootloader, a previous
+ * kernel) could have left them: the tests write an odd counter this way.
+ */
+static ssize_t secrets_write(struct file *file, const char __user *buf, size_t count,
+			     loff_t *ppos)
+{
+	const loff_t first = offsetof(struct snp_secrets_page, os_area.msg_seqno_0);
+	const loff_t end = offsetof(struct snp_secrets_page, os_area.msg_seqno_3) + 4;
+	u8 tmp[16];
+
+	BUILD_BUG_ON(end - first != sizeof(tmp));
+	if (*ppos < first || count > sizeof(tmp) || *ppos + count > end)
+		return -EINVAL;
+	if (copy_from_user(tmp, buf, count))
+		return -EFAULT;
+	memcpy_toio((u8 __iomem *)secrets + *ppos, tmp, count);
+	*ppos += count;
+	return count;
+}
+
 static const struct file_operations secrets_fops = {
 	.owner = THIS_MODULE,
 	.read = secrets_read,
+	.write = secrets_write,
 	.llseek = default_llseek,
 };
 
@@ -537,7 +561,7 @@ static int __init sevsim_init(void)
 
 	debugfs_dir = debugfs_create_dir("sevsim", NULL);
 	debugfs_create_file("stats", 0400, debugfs_dir, NULL, &stats_fops);
-	debugfs_create_file("secrets", 0400, debugfs_dir, NULL, &secrets_fops);
+	debugfs_create_file("secrets", 0600, debugfs_dir, NULL, &secrets_fops);
 
 	/* Last: once a model can attach, init no longer fails. */
 	ret = misc_register(&sevsim_misc);
