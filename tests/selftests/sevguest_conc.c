@@ -15,10 +15,14 @@
  *       failure is a clean "no device", no key is lost, the counter goes on.
  *  C04  100 load/unload cycles with a report in each: the counter continues
  *       across reloads (the guest run's kmemleak scan checks for leaks).
+ *  U10  a caller stalled on its own memory does not stall the others.
+ *  U11  callers queued behind a busy host can be killed.
  */
 #include "sevtest.h"
 
+#include <poll.h>
 #include <pthread.h>
+#include <linux/userfaultfd.h>
 #include "kselftest_harness.h"
 
 static long long now_ms(void)
@@ -369,6 +373,323 @@ TEST_F_TIMEOUT(conc, C04_load_unload_cycles, 1800)
 	printf("row: C04 %s %d-cycles -> reports ok=%d counter=%+d iv_reuse=%lld %lld ms\n",
 	       env.driver, cycles, ok, (int)(seqno_of(0) - self->c0), iv_reuse(),
 	       now_ms() - t0);
+}
+
+/* ---- U10, U11: one misbehaving caller must not hurt the others ---------- */
+
+/* A U10 bystander: N requests (ioctl on its own file, or configfs-tsm), timed. */
+struct bystander {
+	pthread_t t;
+	int idx, n;
+	bool tsm;
+	int ok;
+	long long ms[64];
+	volatile bool done;
+};
+
+static void *bystand(void *arg)
+{
+	struct bystander *b = arg;
+	uint8_t data[64], out[8192];
+	char name[32];
+	struct res *r = malloc(sizeof(*r));
+	int i, fd = b->tsm ? -1 : dev_open();
+	long long t0;
+
+	snprintf(name, sizeof(name), "sevtest-u10-%d", b->idx);
+	for (i = 0; i < b->n && r; i++) {
+		make_data(data, b->idx, i);
+		t0 = now_ms();
+		if (b->tsm) {
+			size_t len = sizeof(out);
+
+			if (!tsm_report(name, data, -1, out, &len) && len >= RPT_DATA + 64 &&
+			    !memcmp(out + RPT_DATA, data, 64))
+				b->ok++;
+		} else if (!do_report(fd, data, 0, r) && report_ok(r, data)) {
+			b->ok++;
+		}
+		b->ms[i] = now_ms() - t0;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(r);
+	b->done = true;
+	return NULL;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median and maximum latency over the bystanders' requests. */
+static void latency(struct bystander *b, int nb, long long *med, long long *max)
+{
+	long long all[256];
+	int i, j, n = 0;
+
+	for (i = 0; i < nb; i++)
+		for (j = 0; j < b[i].n && n < 256; j++)
+			all[n++] = b[i].ms[j];
+	qsort(all, n, sizeof(all[0]), cmp_ll);
+	*med = n ? all[n / 2] : -1;
+	*max = n ? all[n - 1] : -1;
+}
+
+enum { U10_IOCTL = 3, U10_TSM = 1, U10_N = 10 };
+
+/*
+ * Runs the bystanders; returns the number that finished within WAIT_MS
+ * (all of them when WAIT_MS < 0: waits for them).
+ */
+static int run_bystanders(struct bystander *b, int wait_ms)
+{
+	long long t0 = now_ms();
+	int i, done;
+
+	for (i = 0; i < U10_IOCTL + U10_TSM; i++) {
+		memset(&b[i], 0, sizeof(b[i]));
+		b[i].idx = i;
+		b[i].n = U10_N;
+		b[i].tsm = i >= U10_IOCTL;
+		pthread_create(&b[i].t, NULL, bystand, &b[i]);
+	}
+	do {
+		for (i = 0, done = 0; i < U10_IOCTL + U10_TSM; i++)
+			done += b[i].done;
+		if (done == U10_IOCTL + U10_TSM)
+			break;
+		usleep(20000);
+	} while (wait_ms < 0 || now_ms() - t0 < wait_ms);
+	return done;
+}
+
+static void join_bystanders(struct bystander *b)
+{
+	for (int i = 0; i < U10_IOCTL + U10_TSM; i++)
+		pthread_join(b[i].t, NULL);
+}
+
+/* The stalled caller: one report whose request or response page faults. */
+struct stalled {
+	pthread_t t;
+	uint8_t *req, *resp;
+	struct snp_guest_request_ioctl io;
+	int rc;
+	volatile bool done;
+};
+
+static void *stall(void *arg)
+{
+	struct stalled *s = arg;
+	int fd = dev_open();
+
+	s->io.msg_version = 1;
+	s->io.req_data = (uintptr_t)s->req;
+	s->io.resp_data = (uintptr_t)s->resp;
+	s->rc = xioctl(fd, SNP_GET_REPORT, &s->io);
+	close(fd);
+	s->done = true;
+	return NULL;
+}
+
+/*
+ * U10: a caller whose memory stalls (a userfaultfd page nobody serves yet):
+ * its request page (the kernel's copy in stalls), then its response page
+ * (the copy out stalls). Meanwhile 3 callers on their own files and a
+ * configfs-tsm reader ask for 10 reports each. sevguest touches user memory
+ * only outside the lock that serialises requests: the others are served
+ * during the stall at their usual latency, and nothing of the stalled
+ * caller reaches the host before its request page arrives. C 6.12 holds its
+ * mutex across the copies: everyone waits until the stall ends (recorded).
+ */
+TEST_F_TIMEOUT(conc, U10_stalled_caller, 300)
+{
+	struct bystander b[U10_IOCTL + U10_TSM];
+	long long med0, max0, med1, max1, reqs, fwd0, fwd1;
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { 0 };
+	struct uffdio_copy copy = { 0 };
+	struct pollfd pfd;
+	static uint8_t page[4096] __attribute__((aligned(4096)));
+	struct stalled s;
+	uint8_t *area, *good;
+	int uffd, which, served;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+
+	/* Unstalled: the bystanders' usual latency. */
+	served = run_bystanders(b, -1);
+	join_bystanders(b);
+	ASSERT_EQ(U10_IOCTL + U10_TSM, served);
+	latency(b, U10_IOCTL + U10_TSM, &med0, &max0);
+
+	for (which = 0; which < 2; which++) {
+		area = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+		ASSERT_NE(MAP_FAILED, area);
+		good = malloc(4096);
+		ASSERT_NE(NULL, good);
+		memset(good, 0, 4096);
+		reg.range.start = (uintptr_t)area;
+		reg.range.len = 2 * 4096;
+		reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+		ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+		memset(&s, 0, sizeof(s));
+		/* which 0: the request page stalls; 1: the response page. */
+		s.req = which == 0 ? area : good;
+		s.resp = which == 0 ? good : area;
+		memset(page, 0, sizeof(page));
+		memcpy(page, "U10 stalled caller", 18);
+		if (which == 1)
+			memcpy(good, page, 64);
+		reqs = sim_requests();
+		psp_sync();
+		fwd0 = psp_stat("forwarded");
+		pthread_create(&s.t, NULL, stall, &s);
+		pfd.fd = uffd;
+		pfd.events = POLLIN;
+		ASSERT_EQ(1, poll(&pfd, 1, 10000)) TH_LOG("the caller never faulted");
+
+		/* The stall is on: the others ask. */
+		served = run_bystanders(b, 20000);
+		latency(b, U10_IOCTL + U10_TSM, &med1, &max1);
+		psp_sync();
+		fwd1 = psp_stat("forwarded");
+		printf("row: U10 %s stalled-%s -> bystanders served during the stall: %d of %d "
+		       "callers, %lld requests reached the host (%lld answered); latency median %lld "
+		       "ms, max %lld ms (unstalled: median %lld ms, max %lld ms)\n", env.driver,
+		       which == 0 ? "request-copy-in" : "response-copy-out", served,
+		       U10_IOCTL + U10_TSM, sim_requests() - reqs, fwd1 - fwd0,
+		       served == U10_IOCTL + U10_TSM ? med1 : -1,
+		       served == U10_IOCTL + U10_TSM ? max1 : -1, med0, max0);
+		if (!is_c()) {
+			EXPECT_EQ(U10_IOCTL + U10_TSM, served);
+			/* Only theirs was answered: the stalled caller's is not sealed. */
+			EXPECT_EQ((U10_IOCTL + U10_TSM) * U10_N + (which == 1), fwd1 - fwd0);
+		}
+		EXPECT_FALSE(s.done);
+
+		/* Serve the page: the stalled caller completes. */
+		copy.dst = (uintptr_t)area;
+		copy.src = (uintptr_t)page;
+		copy.len = 4096;
+		copy.mode = 0;
+		ASSERT_EQ(0, ioctl(uffd, UFFDIO_COPY, &copy));
+		pthread_join(s.t, NULL);
+		join_bystanders(b);
+		for (int i = 0; i < U10_IOCTL + U10_TSM; i++)
+			EXPECT_EQ(U10_N, b[i].ok);
+		EXPECT_EQ(0, s.rc);
+		EXPECT_EQ(0, memcmp((which == 0 ? good : area) + RSP_REPORT + RPT_DATA, page, 64));
+		ioctl(uffd, UFFDIO_UNREGISTER, &reg.range);
+		munmap(area, 2 * 4096);
+		free(good);
+	}
+	close(uffd);
+	EXPECT_EQ(0, key_wiped(0));
+	EXPECT_EQ(0, iv_reuse());
+}
+
+/*
+ * U11: callers queued behind a request the host holds BUSY (8 s) get
+ * SIGKILL after 3 s. sevguest waits for the device killably: they are gone
+ * at once, none of their requests reached the host, and with the hung-task
+ * timeout at 2 s while they queue no task was reported (a killable wait is
+ * not a hung task);
+ * the request holding the device still finishes. C 6.12 waits in
+ * mutex_lock(): its callers stay until the holder is done, then send their
+ * requests (recorded; the hung-task timeout is left alone for C, whose
+ * waiters would be reported).
+ */
+TEST_F_TIMEOUT(conc, U11_queued_callers_killed, 120)
+{
+	enum { Q = 4 };
+	uint8_t plan[64], data[64];
+	long long reqs0, fwd0, fwd1, t0, gone_ms[Q], worst = 0;
+	char old_timeout[32] = "", *log;
+	pid_t holder, q[Q];
+	struct res r;
+	int i, status, fd;
+
+	ASSERT_EQ(0, fault_data("busy-ms:8000", plan));
+	kmsg_mark("sevtest: U11\n");
+	psp_sync();
+	fwd0 = psp_stat("forwarded");
+	reqs0 = sim_requests();
+	fflush(NULL);
+	holder = fork();
+	ASSERT_LE(0, holder);
+	if (!holder) {
+		fd = dev_open();
+		_exit(do_report(fd, plan, 0, &r) == 0 && report_ok(&r, plan) ? 0 : 1);
+	}
+	for (i = 0; i < 200 && sim_requests() == reqs0; i++)
+		usleep(10000);
+	ASSERT_NE(reqs0, sim_requests()) TH_LOG("the holder's request never reached the host");
+	/* Only while the callers queue: a short timeout for the whole suite would flag others. */
+	if (!is_c()) {
+		read_file("/proc/sys/kernel/hung_task_timeout_secs", old_timeout,
+			  sizeof(old_timeout));
+		fd = open("/proc/sys/kernel/hung_task_timeout_secs", O_WRONLY);
+		ASSERT_LE(0, fd) TH_LOG("no hung-task detector (CONFIG_DETECT_HUNG_TASK)");
+		ASSERT_EQ(1, write(fd, "2", 1));
+		close(fd);
+	}
+	for (i = 0; i < Q; i++) {
+		q[i] = fork();
+		ASSERT_LE(0, q[i]);
+		if (!q[i]) {
+			fd = dev_open();
+			make_data(data, 100 + i, 0);
+			do_report(fd, data, 0, &r);
+			_exit(0);
+		}
+	}
+	sleep(3);
+	t0 = now_ms();
+	for (i = 0; i < Q; i++)
+		kill(q[i], SIGKILL);
+	for (i = 0; i < Q; i++) {
+		waitpid(q[i], &status, 0);
+		gone_ms[i] = now_ms() - t0;
+		if (gone_ms[i] > worst)
+			worst = gone_ms[i];
+	}
+	if (old_timeout[0]) {
+		fd = open("/proc/sys/kernel/hung_task_timeout_secs", O_WRONLY);
+		if (fd >= 0) {
+			if (write(fd, old_timeout, strlen(old_timeout)) < 0)
+				perror("hung_task_timeout_secs");
+			close(fd);
+		}
+	}
+	ASSERT_EQ(holder, waitpid(holder, &status, 0));
+	psp_sync();
+	fwd1 = psp_stat("forwarded");
+	log = klog_after("sevtest: U11");
+	printf("row: U11 %s %d-queued-behind-busy-ms:8000+SIGKILL -> slowest gone %lld ms after "
+	       "the kill; answered by the PSP: %lld (the holder's: 1); holder %s; hung-task "
+	       "report: %s; key %s\n", env.driver, Q, worst, fwd1 - fwd0,
+	       WIFEXITED(status) && !WEXITSTATUS(status) ? "ok" : "failed",
+	       strstr(log, "blocked for more than") ? "yes" : "no",
+	       key_wiped(0) == 1 ? "wiped" : "kept");
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (!is_c()) {
+		EXPECT_GT(2000, worst);
+		EXPECT_EQ(1, fwd1 - fwd0);
+		EXPECT_EQ(self->c0 + 2, seqno_of(0));
+		EXPECT_TRUE(strstr(log, "blocked for more than") == NULL) TH_LOG("%s", log);
+		EXPECT_EQ(0, key_wiped(0));
+	}
+	free(log);
+	EXPECT_EQ(0, iv_reuse());
 }
 
 TEST_HARNESS_MAIN

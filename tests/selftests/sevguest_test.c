@@ -19,7 +19,6 @@
 #include "sevtest.h"
 #include "kselftest_harness.h"
 
-#include <sys/klog.h>
 
 enum key_after {
 	KEPT,		/* the next request succeeds */
@@ -154,7 +153,8 @@ static bool run_case(struct __test_metadata *_metadata, struct slot *s, const st
 	} else {
 		EXPECT_EQ(e->rc, r.rc) ok = false;
 		EXPECT_EQ(e->exi, r.exi) ok = false;
-		if (e->rc == 0 && strcmp(fc->id, "R12")) {
+		/* R12 and an empty forged answer carry no report. */
+		if (e->rc == 0 && strcmp(fc->id, "R12") && strncmp(fc->plan, "forge-size", 10)) {
 			EXPECT_TRUE(report_ok(&r, plan)) ok = false;
 		}
 	}
@@ -491,6 +491,32 @@ TEST_F_TIMEOUT(plat, R12_short_response, 60)
 	       zero ? "zero" : "NOT zero");
 }
 
+/*
+ * R13: answers sealed with the right VMPCK, so the tag authenticates, but
+ * with one header field wrong each. C 6.12 checks msg_type, msg_version,
+ * msg_seqno and msg_sz against its buffer only: it takes the others (and an
+ * empty answer) as genuine.
+ */
+#define FORGED_C_TAKES(id_, plan_) \
+	{ id_, plan_, REPORT, .rust = X(-EBADMSG, NOWB, WIPED), .c = X(0, NOWB, KEPT) }
+
+TEST_F_TIMEOUT(plat, R13_authentic_forgery, 300)
+{
+	static const struct fcase cases[] = {
+		BAD("R13", "forge-type"),
+		BAD("R13", "forge-version"),
+		BAD("R13", "forge-seqno:req"),
+		BAD("R13", "forge-seqno:+3"),
+		FORGED_C_TAKES("R13", "forge-size:0"),
+		FORGED_C_TAKES("R13", "forge-hdr-version"),
+		FORGED_C_TAKES("R13", "forge-hdr-size"),
+		FORGED_C_TAKES("R13", "forge-algo"),
+		FORGED_C_TAKES("R13", "forge-vmpck"),
+	};
+
+	RUN(cases);
+}
+
 /* ---- K: sequence counter and keys --------------------------------------- */
 
 /*
@@ -501,8 +527,9 @@ TEST_F_TIMEOUT(plat, R12_short_response, 60)
  */
 TEST_F_TIMEOUT(plat, K01_counter_exhausted, 120)
 {
-	static const struct { uint32_t start; int works; } v[] = {
-		{ 0xfffffffc, 1 }, { 0xfffffffd, 1 }, { 0xfffffffe, 0 },
+	/* An odd stored counter (0xfffffffd) is K07's case for sevguest. */
+	static const struct { uint32_t start; int works; bool odd; } v[] = {
+		{ 0xfffffffc, 1, false }, { 0xfffffffd, 1, true }, { 0xfffffffe, 0, false },
 	};
 	uint8_t data[64];
 	char params[32];
@@ -514,6 +541,8 @@ TEST_F_TIMEOUT(plat, K01_counter_exhausted, 120)
 
 	rand_bytes(data, 64);
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (v[i].odd && !is_c())
+			continue;
 		snprintf(params, sizeof(params), "msg_seqno=%u", v[i].start);
 		ASSERT_EQ(0, plat_start_with(params, NULL));
 		self->s.up = false;	/* the next slot_next() restarts it plainly */
@@ -542,41 +571,6 @@ TEST_F_TIMEOUT(plat, K01_counter_exhausted, 120)
 		       key_wiped(0) ? "wiped" : "kept");
 		close(fd);
 	}
-}
-
-/* Writes MSG to the kernel log, to find what the kernel printed after it. */
-static void kmsg_mark(const char *msg)
-{
-	int fd = open("/dev/kmsg", O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, msg, strlen(msg)) < 0)
-			perror("/dev/kmsg");
-		close(fd);
-	}
-}
-
-/* The kernel log after MARK, in a malloc'd string. */
-static char *klog_after(const char *mark)
-{
-	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	char *buf, *p;
-
-	if (len <= 0)
-		return strdup("");
-	buf = calloc(1, len + 1);
-	if (!buf)
-		return strdup("");
-	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
-	if (len < 0)
-		len = 0;
-	buf[len] = 0;
-	p = NULL;
-	for (char *q = strstr(buf, mark); q; q = strstr(q + 1, mark))
-		p = q;
-	p = strdup(p ? p : "");
-	free(buf);
-	return p;
 }
 
 /* Wipes the current key with a firmware error. */
@@ -619,6 +613,123 @@ TEST_F_TIMEOUT(plat, K02_zero_key_at_probe, 60)
 	free(log);
 	if (!r)
 		drv_unload();
+}
+
+/*
+ * K06: the host holds a request BUSY; meanwhile the secrets page is read as
+ * a kernel started now (kexec, kdump, a reboot after a crash) would find
+ * it. Its counter must already be past the exposed request (seqno c0 + 1)
+ * and its answer (c0 + 2): otherwise that kernel seals another message with
+ * those IVs. C 6.12 stores the counter only after the answer.
+ */
+TEST_F_TIMEOUT(plat, K06_counter_stored_before_exposure, 120)
+{
+	uint8_t plan[64];
+	long long reqs0;
+	uint32_t c0, during, after;
+	struct res r;
+	pid_t pid;
+	int i, status;
+
+	ASSERT_EQ(0, slot_next(&self->s));
+	ASSERT_EQ(0, fault_data("busy-ms:3000", plan));
+	c0 = seqno_of(self->s.id);
+	reqs0 = sim_requests();
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(do_report(self->s.fd, plan, 0, &r) == 0 && report_ok(&r, plan) ? 0 : 1);
+	/* Wait until the request is exposed (the host has seen it), then look. */
+	for (i = 0; i < 200 && sim_requests() == reqs0; i++)
+		usleep(10000);
+	ASSERT_NE(reqs0, sim_requests()) TH_LOG("the request never reached the host");
+	usleep(300000);
+	during = seqno_of(self->s.id);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	after = seqno_of(self->s.id);
+	printf("row: K06 %s busy-ms:3000 -> request seqno %#x, answer %#x; counter while exposed "
+	       "%#x (%+d), after %#x; ret=%s\n", env.driver, c0 + 1, c0 + 2, during,
+	       (int)(during - c0), after, WIFEXITED(status) && !WEXITSTATUS(status) ? "ok" : "fail");
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(c0 + 2, after);
+	if (is_c()) {
+		EXPECT_EQ(c0, during);	/* 6.12: stored only after the answer */
+	} else {
+		EXPECT_EQ(c0 + 2, during);
+	}
+	EXPECT_EQ(0, iv_reuse());
+}
+
+/*
+ * K07: an odd stored counter would put requests on the IVs of the PSP's
+ * answers. At probe (the platform launched with an odd counter) and per
+ * request (the counter made odd behind the driver's back, right after an
+ * exchange whose answer used the even number the next request would take).
+ * sevguest refuses before sealing, with a message, and keeps the key; C
+ * 6.12 sends (recorded).
+ */
+TEST_F_TIMEOUT(plat, K07_odd_counter, 120)
+{
+	uint8_t data[64];
+	long long reqs;
+	uint32_t c;
+	struct res r;
+	char *log;
+	int fd, ld;
+
+	rand_bytes(data, 64);
+	/* At probe. */
+	ASSERT_EQ(0, plat_start_with("msg_seqno=5", NULL));
+	self->s.up = false;
+	kmsg_mark("sevtest: K07 probe\n");
+	ld = drv_load(0);
+	log = klog_after("sevtest: K07 probe");
+	fd = open(DEV_PATH, O_RDWR);
+	reqs = sim_requests();
+	if (fd >= 0) {
+		do_report(fd, data, 0, &r);
+		close(fd);
+	}
+	printf("row: K07 %s stored=5-at-probe -> load=%s device=%s request=%s exposed=%lld\n",
+	       env.driver, rc_name(ld), fd >= 0 ? "present" : "absent",
+	       fd >= 0 ? rc_name(r.rc) : "-", sim_requests() - reqs);
+	if (!is_c()) {
+		EXPECT_GT(0, fd);
+		EXPECT_TRUE(strstr(log, "is odd") != NULL) TH_LOG("kernel log: %s", log);
+	}
+	free(log);
+	drv_unload();
+
+	/* Per request. */
+	ASSERT_EQ(0, slot_next(&self->s));
+	do_report(self->s.fd, data, 0, &r);
+	ASSERT_TRUE(report_ok(&r, data));
+	c = seqno_of(self->s.id);
+	ASSERT_EQ(0, seqno_store(self->s.id, c - 1));
+	reqs = sim_requests();
+	do_report(self->s.fd, data, 0, &r);
+	printf("row: K07 %s stored=%#x-per-request -> ret=%s exitinfo2=%s exposed=%lld counter=%#x "
+	       "key=%s iv_reuse=%lld\n", env.driver, c - 1, rc_name(r.rc), exi_str(r.exi),
+	       sim_requests() - reqs, seqno_of(self->s.id),
+	       key_wiped(self->s.id) == 1 ? "wiped" : "kept", iv_reuse());
+	if (is_c()) {
+		/* Request seqno c is the IV of the answer just received: reuse. */
+		EXPECT_EQ(1, sim_requests() - reqs);
+		EXPECT_EQ(1, iv_reuse());
+	} else {
+		EXPECT_EQ(-EIO, r.rc);
+		EXPECT_EQ(0xffULL, r.exi);
+		EXPECT_EQ(reqs, sim_requests());
+		EXPECT_EQ(c - 1, seqno_of(self->s.id));
+		EXPECT_EQ(0, key_wiped(self->s.id));
+		EXPECT_EQ(0, iv_reuse());
+		/* Put back where the PSP is, the key works again. */
+		ASSERT_EQ(0, seqno_store(self->s.id, c));
+		do_report(self->s.fd, data, 0, &r);
+		EXPECT_TRUE(report_ok(&r, data));
+		EXPECT_EQ(c + 2, seqno_of(self->s.id));
+	}
 }
 
 /* The privlevel_floor configfs-tsm shows, -1 if unreadable. */

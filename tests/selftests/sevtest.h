@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -345,6 +346,43 @@ static int plat_start(const char *const *extra)
 	return plat_start_with(NULL, extra);
 }
 
+/* ---- the kernel log ---------------------------------------------------- */
+
+/* Writes MSG to the kernel log, to find what the kernel printed after it. */
+static void kmsg_mark(const char *msg)
+{
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, msg, strlen(msg)) < 0)
+			perror("/dev/kmsg");
+		close(fd);
+	}
+}
+
+/* The kernel log after MARK, in a malloc'd string. */
+static char *klog_after(const char *mark)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf, *p;
+
+	if (len <= 0)
+		return strdup("");
+	buf = calloc(1, len + 1);
+	if (!buf)
+		return strdup("");
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	if (len < 0)
+		len = 0;
+	buf[len] = 0;
+	p = NULL;
+	for (char *q = strstr(buf, mark); q; q = strstr(q + 1, mark))
+		p = q;
+	p = strdup(p ? p : "");
+	free(buf);
+	return p;
+}
+
 /* ---- the secrets page ------------------------------------------------- */
 
 static int secrets_read(uint8_t page[4096])
@@ -369,6 +407,21 @@ static uint32_t seqno_of(int id)
 		return 0xdeadbeef;
 	memcpy(&v, p + SECRETS_SEQNO(id), 4);
 	return v;
+}
+
+/*
+ * Stores V as VMPCK ID's counter in the secrets page behind the driver's
+ * back, as an earlier boot stage could have left it.
+ */
+static int seqno_store(int id, uint32_t v)
+{
+	int fd = open(SIM_SECRETS, O_WRONLY), r;
+
+	if (fd < 0)
+		return -errno;
+	r = pwrite(fd, &v, 4, SECRETS_SEQNO(id)) == 4 ? 0 : -errno;
+	close(fd);
+	return r;
 }
 
 /* 1 if VMPCK ID is all zero in the secrets page, 0 if not, -1 if unreadable. */
