@@ -112,7 +112,7 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         };
         // A counter an earlier boot stage left odd would put our requests on the IVs of the
         // firmware's answers: refuse the key before anything is sealed with it.
-        check_parity(&secrets)?;
+        secrets.even_counter()?;
         let cipher = Cipher::new(key.bytes())?;
         drop(key);
         Ok(Self {
@@ -214,8 +214,7 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         // The next sequence number: refused before anything is sealed if the stored counter is
         // odd (a request would take the IV of an earlier answer) or the 32-bit counter would
         // wrap (the key is kept: nothing was sent).
-        check_parity(&self.secrets)?;
-        let seqno = u64::from(self.secrets.counter()?) + 1;
+        let seqno = u64::from(self.secrets.even_counter()?) + 1;
         if seqno >= u64::from(u32::MAX) {
             pr_err!(
                 "VMPCK{} sequence numbers exhausted\n",
@@ -432,26 +431,6 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
         }
         self.secrets.wipe_key();
     }
-}
-
-/// Refuses a stored counter that is odd.
-///
-/// Requests take the odd sequence numbers and the firmware's answers the even ones after them,
-/// so the stored counter (the last number used) is even. An odd one was written by someone else
-/// (a buggy or hostile earlier boot stage); using it would seal our next request with the IV
-/// the firmware already used for an answer. Nothing is sealed; the key is kept.
-fn check_parity<S: SecretsPage>(secrets: &Secrets<S>) -> Result {
-    let counter = secrets.counter()?;
-    if counter % 2 != 0 {
-        pr_err!(
-            "VMPCK{} sequence counter {:#x} in the secrets page is odd: a request would reuse \
-             the IV of a firmware answer; refusing\n",
-            secrets.id().get(),
-            counter
-        );
-        return Err(EIO);
-    }
-    Ok(())
 }
 
 /// Sleeps for about `ms` milliseconds, ignoring signals.

@@ -130,6 +130,26 @@ impl<S: SecretsPage> Secrets<S> {
         Ok(u32::from_le_bytes(b))
     }
 
+    /// The counter, refused when it is odd.
+    ///
+    /// Requests take the odd sequence numbers and the firmware's answers the even ones after
+    /// them, so the stored counter (the last number used) is even. An odd one was written by
+    /// someone else (a buggy or hostile earlier boot stage); using it would seal our next
+    /// request with the IV the firmware already used for an answer. `EIO`, with a message.
+    pub(crate) fn even_counter(&self) -> Result<u32> {
+        let counter = self.counter()?;
+        if counter % 2 != 0 {
+            pr_err!(
+                "VMPCK{} sequence counter {:#x} in the secrets page is odd: a request would \
+                 reuse the IV of a firmware answer; refusing\n",
+                self.id.0,
+                counter
+            );
+            return Err(EIO);
+        }
+        Ok(counter)
+    }
+
     /// Stores the last sequence number the PSP used with this key.
     pub(crate) fn set_counter(&mut self, v: u32) -> Result {
         self.page.write(self.seqno_offset(), &v.to_le_bytes())

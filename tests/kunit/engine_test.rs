@@ -60,6 +60,19 @@ mod tests {
             Ok(out)
         }
 
+        /// A derived key for the 32-byte request `[tag; 32]`, message version 1.
+        fn key(&mut self, tag: u8) -> Result<[u8; 64], Failure> {
+            let mut out = [0u8; 64];
+            self.engine.send(
+                ExitCode::GuestRequest,
+                MsgType::KeyReq,
+                1,
+                &[tag; 32],
+                &mut out,
+            )?;
+            Ok(out)
+        }
+
         fn fault(&mut self, f: Fault) {
             self.engine.hv().fault = f;
         }
@@ -117,16 +130,7 @@ mod tests {
     #[test]
     fn derived_key_round_trip_returns_64_bytes() -> Result {
         let mut r = rig()?;
-        let mut out = [0u8; 64];
-        r.engine
-            .send(
-                ExitCode::GuestRequest,
-                MsgType::KeyReq,
-                1,
-                &[7u8; 32],
-                &mut out,
-            )
-            .map_err(|f| f.err)?;
+        let out = r.key(7).map_err(|f| f.err)?;
         assert_eq!(out[0x20], 7);
         assert_eq!(out[0x21], 7 ^ 1);
         assert_eq!(r.engine.counter()?, 2);
@@ -456,27 +460,9 @@ mod tests {
     /// A key request answered with an authentic forgery; must be refused like `refused`.
     fn key_refused(f: Fault) -> Result<bool> {
         let mut r = rig()?;
-        let mut out = [0u8; 64];
-        r.engine
-            .send(
-                ExitCode::GuestRequest,
-                MsgType::KeyReq,
-                1,
-                &[7u8; 32],
-                &mut out,
-            )
-            .map_err(|f| f.err)?;
+        r.key(7).map_err(|f| f.err)?;
         r.fault(f);
-        let got = r
-            .engine
-            .send(
-                ExitCode::GuestRequest,
-                MsgType::KeyReq,
-                1,
-                &[8u8; 32],
-                &mut out,
-            )
-            .err();
+        let got = r.key(8).err();
         Ok(got == Some(failure(EBADMSG, 0)) && r.engine.counter()? == 4 && r.wiped() && r.clean())
     }
 
@@ -513,16 +499,7 @@ mod tests {
         let mut r = rig()?;
         r.report(ExitCode::GuestRequest, 3).map_err(|f| f.err)?;
         r.report(ExitCode::GuestRequest, 4).map_err(|f| f.err)?;
-        let mut out = [0u8; 64];
-        r.engine
-            .send(
-                ExitCode::GuestRequest,
-                MsgType::KeyReq,
-                1,
-                &[7u8; 32],
-                &mut out,
-            )
-            .map_err(|f| f.err)?;
+        r.key(7).map_err(|f| f.err)?;
         assert_eq!(r.engine.counter()?, 6);
         assert!(!r.engine.is_disabled());
         assert!(r.clean());

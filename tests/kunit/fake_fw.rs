@@ -214,7 +214,7 @@ impl FakeFw {
         }
         let (vmpck, seqno) = (m.hdr.msg_vmpck, m.hdr.msg_seqno);
         if let Some(page) = &self.secrets {
-            let off = 0xa0 + 4 * usize::from(vmpck.min(3));
+            let off = seqno_offset(vmpck.min(3));
             let p = page.lock();
             let stored = u32::from_le_bytes([p[off], p[off + 1], p[off + 2], p[off + 3]]);
             self.counter_checks += 1;
@@ -472,6 +472,11 @@ impl FakeFw {
     }
 }
 
+/// Where VMPCK `id`'s counter is in the secrets page (`os_area.msg_seqno_<id>`).
+fn seqno_offset(id: u8) -> usize {
+    0xa0 + 4 * usize::from(id)
+}
+
 /// A secrets page in memory, which the test (and the fake firmware) can also reach.
 pub(crate) struct MemSecrets(pub(crate) SharedSecrets);
 
@@ -483,7 +488,7 @@ impl MemSecrets {
 
     /// Stores `counter` as VMPCK `id`'s counter, as an earlier boot stage could.
     pub(crate) fn set_counter(page: &SharedSecrets, id: u8, counter: u32) {
-        let off = 0xa0 + 4 * usize::from(id);
+        let off = seqno_offset(id);
         page.lock()[off..off + 4].copy_from_slice(&counter.to_le_bytes());
     }
 }
@@ -532,7 +537,7 @@ pub(crate) fn fake_engine(
     for (i, key) in k.iter().enumerate() {
         page[0x20 + 32 * i..0x40 + 32 * i].copy_from_slice(key);
     }
-    let off = 0xa0 + 4 * usize::from(id);
+    let off = seqno_offset(id);
     page[off..off + 4].copy_from_slice(&counter.to_le_bytes());
     let mut counters = [0u32; 4];
     counters[usize::from(id)] = counter;
