@@ -271,7 +271,12 @@ impl<H: Hypervisor, S: SecretsPage> Engine<H, S> {
                 // so the firmware consumes the sequence number, then report the size.
                 match exposed.issue(ExitCode::GuestRequest) {
                     Outcome::Done => {
-                        exposed.complete();
+                        // Only the firmware's genuine answer shows that it consumed the
+                        // sequence number: a host that claims success without passing the
+                        // request on (C trusts it) would leave the key one request ahead of the
+                        // firmware. The answer itself is not for the caller.
+                        exposed.verify(expected, resp, &mut [])?;
+                        resp.fill(0);
                         Err(Failure {
                             err: EIO,
                             exitinfo2: Some(EXITINFO2_INVALID_LEN),
