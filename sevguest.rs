@@ -68,6 +68,10 @@ mod fake_fw;
 mod engine_test;
 
 #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+#[path = "tests/kunit/explore_test.rs"]
+mod explore_test;
+
+#[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
 #[path = "tests/kunit/ioctl_test.rs"]
 mod ioctl_test;
 

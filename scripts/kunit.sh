@@ -15,6 +15,9 @@ args=(
 	--make_options LLVM=1 --jobs="$JOBS"
 	--timeout="${KUNIT_TIMEOUT:-600}"
 )
+# KUNIT_EXPLORE=<requests>,<exits> raises the bound of the hostile-host enumeration
+# (tests/kunit/explore_test.rs) above its default.
+[ -n "${KUNIT_EXPLORE:-}" ] && args+=(--kernel_args "sevguest_explore=$KUNIT_EXPLORE")
 for f in base.config kunit.config debug.config; do
 	args+=(--kunitconfig "$REPO/linux/configs/$f")
 done
@@ -30,6 +33,9 @@ passed=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
 failed=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
 crashed=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
 echo "kunit: ${passed:-0} passed, $((${failed:-0} + ${crashed:-0})) failed"
+# The hostile-host enumeration's figures (tests/kunit/explore_test.rs), from the console.
+grep -h -e 'explore: bound' -e 'sequences explored:' "$KEY_DIR/build-kunit/test.log" 2>/dev/null |
+	sed 's/^sevguest: /kunit: /' || true
 if [ $rc != 0 ] || [ -z "$summary" ]; then
 	printf 'error: kunit.py failed (exit %s); console: %s\n' "$rc" "$KEY_DIR/build-kunit/test.log" >&2
 	tail -n 40 "$KEY_DIR/build-kunit/test.log" >&2 2>/dev/null || true

@@ -96,13 +96,16 @@ pub(crate) enum Fault {
     InvalidLen(u64),
     /// INVALID_LEN, then this error on the plain re-issue.
     InvalidLenThen(u64),
+    /// INVALID_LEN with this page count, whatever the exit (on a plain request a host lie).
+    InvalidLenAny(u64),
     /// This `exitinfo2` without calling the firmware.
     Error(u64),
     /// The VMGEXIT fails.
     NoCall,
     /// Claims success, leaves the response page alone.
     Drop,
-    /// Serves, then answers with the previous genuine response instead.
+    /// Serves, then answers with the previous genuine response instead (a blank page when
+    /// there was none).
     Replay,
     /// Serves, then XORs `mask` into byte `offset` of the response page.
     Flip(usize, u8),
@@ -119,6 +122,9 @@ pub(crate) enum Fault {
     /// Serves, but seals the answer (with the right key: an authentic forgery) with one header
     /// field changed.
     Forge(Forgery),
+    /// Serves, but delivers the firmware's answer to another VMPL's request with the same
+    /// sequence number (sealed with that VMPL's key) instead.
+    Misroute,
 }
 
 /// The one header field an authentic forgery gets wrong.
@@ -196,6 +202,13 @@ pub(crate) struct FakeFw {
     pub(crate) report_len: usize,
     /// Certificate pages the host has (0: "no certificates", what most hosts give).
     pub(crate) certs_pages: u32,
+    /// A per-VMGEXIT script: the n-th call gets `script[n]` as its fault for that call alone;
+    /// once the script is used up every call is served. `None`: `fault` applies throughout.
+    script: Option<KVec<Fault>>,
+    /// How many entries of `script` were used.
+    pub(crate) script_used: usize,
+    /// Set while serving a [`Fault::Misroute`].
+    misroute: bool,
     /// The in-band status of report answers (0: success).
     pub(crate) report_status: u32,
     scratch: MsgBuf,
@@ -245,6 +258,22 @@ impl FakeFw {
         self.secrets = Some(page);
     }
 
+    /// Drives the next VMGEXITs by `script`, one entry each (see [`FakeFw::script`]).
+    pub(crate) fn set_script(&mut self, script: &[Fault]) -> Result {
+        let mut v = KVec::with_capacity(script.len(), GFP_KERNEL)?;
+        v.extend_from_slice(script, GFP_KERNEL)?;
+        self.script = Some(v);
+        self.script_used = 0;
+        self.fault = Fault::None;
+        Ok(())
+    }
+
+    /// The sequence number the firmware expects next on VMPCK `vmpck` (less one: the counter a
+    /// driver in step with it stores).
+    pub(crate) fn last_seqno(&self, vmpck: usize) -> u64 {
+        self.last[vmpck]
+    }
+
     /// Seals `msg` (header filled in, `len` payload bytes) with VMPCK `vmpck`, as a driver
     /// would: for tests that hand the hypervisor a request the engine would refuse to build.
     pub(crate) fn seal_as_guest(&self, vmpck: usize, msg: &mut SnpGuestMsg, len: usize) {
@@ -273,6 +302,9 @@ impl FakeFw {
             last_resp: None,
             report_len: REPORT_RSP_LEN,
             certs_pages: 0,
+            script: None,
+            script_used: 0,
+            misroute: false,
             report_status: 0,
             scratch: MsgBuf::new()?,
         })
@@ -317,24 +349,30 @@ impl FakeFw {
             return Err(0x16);
         };
         self.last[vmpck] = hdr.msg_seqno + 1;
+        // The other VMPL's conversation happens to be at the same sequence number.
+        let seal_vmpck = if self.misroute {
+            (vmpck + 1) % 4
+        } else {
+            vmpck
+        };
         m.hdr = SnpGuestMsgHdr::request(
             hdr.msg_seqno + 1,
             rtype,
             hdr.msg_version,
             rlen as u16,
-            hdr.msg_vmpck,
+            seal_vmpck as u8,
         );
         let mut sealed_len = rlen;
         if let Some(f) = self.forge {
             f.apply(&mut m.hdr);
             sealed_len = usize::from(m.hdr.msg_sz).min(m.payload.len());
         }
-        self.keys[vmpck].seal(m, sealed_len);
+        self.keys[seal_vmpck].seal(m, sealed_len);
         resp.write_from(0, m.as_bytes()).map_err(|_| 0x16u64)?;
         self.served += 1;
         // A forger's own sealing is the attack, not the driver's IV use: only genuine answers
         // are recorded (a forged `msg_seqno` may well repeat the request's IV).
-        if self.forge.is_none() {
+        if self.forge.is_none() && !self.misroute {
             if let Ok(mut copy) = MsgBuf::new() {
                 copy.as_bytes_mut().copy_from_slice(m.as_bytes());
                 let seqno = m.hdr.msg_seqno;
@@ -356,6 +394,10 @@ impl FakeFw {
 
 impl Hypervisor for FakeFw {
     fn issue(&mut self, exit: ExitCode, pages: &RequestPages, shared: SharedPages<'_>) -> Outcome {
+        if let Some(script) = &self.script {
+            self.fault = script.get(self.script_used).copied().unwrap_or(Fault::None);
+            self.script_used = (self.script_used + 1).min(script.len());
+        }
         let SharedPages { req, resp, certs } = shared;
         self.calls += 1;
         self.monitor(req);
@@ -397,6 +439,13 @@ impl Hypervisor for FakeFw {
                 Outcome::InvalidLen { npages: n }
             }
             Fault::InvalidLen(_) => served(self, resp),
+            Fault::InvalidLenAny(n) => Outcome::InvalidLen { npages: n },
+            Fault::Misroute => {
+                self.misroute = true;
+                let o = served(self, resp);
+                self.misroute = false;
+                o
+            }
             Fault::InvalidLenThen(_) => Outcome::Error { exitinfo2: 0x27 },
             Fault::Error(e) => Outcome::Error { exitinfo2: e },
             Fault::NoCall => Outcome::NoCall,
@@ -404,8 +453,13 @@ impl Hypervisor for FakeFw {
             Fault::Replay => {
                 let prev = self.last_resp.take();
                 let o = served(self, resp);
-                if let Some(p) = prev {
-                    let _ = resp.write_from(0, &p[..]);
+                // With nothing to replay yet, the host leaves a blank page: a replay never
+                // delivers the genuine answer.
+                match prev {
+                    Some(p) => {
+                        let _ = resp.write_from(0, &p[..]);
+                    }
+                    None => resp.fill_zero(),
                 }
                 o
             }
