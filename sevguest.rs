@@ -84,7 +84,7 @@ module! {
     alias: ["platform:sev-guest"],
     params: {
         vmpck_id: i32 {
-            default: -1,
+            default: crate::VMPCK_ID_UNSET,
             permissions: 0o444,
             description: "The VMPCK ID to use when communicating with the PSP.",
         },
@@ -226,13 +226,22 @@ fn simulated_platform() -> bool {
     false
 }
 
+/// The `vmpck_id` parameter's default: not set, use the key of the VMPL the guest runs at.
+pub(crate) const VMPCK_ID_UNSET: i32 = -1;
+
 /// The VMPCK to use: the `vmpck_id` parameter, or by default the key of the VMPL the guest runs
 /// at (`snp_vmpl`), as in the C driver.
 fn vmpck_id() -> Result<VmpckId> {
-    let param = module_parameters::vmpck_id.get();
-    let id = if param == -1 {
-        // SAFETY: `snp_vmpl` is set during early boot and only read afterwards.
-        i64::from(unsafe { core::ptr::addr_of!(bindings::snp_vmpl).read() })
+    // SAFETY: `snp_vmpl` is set during early boot and only read afterwards.
+    let vmpl = unsafe { core::ptr::addr_of!(bindings::snp_vmpl).read() };
+    select_vmpck(module_parameters::vmpck_id.get(), vmpl)
+}
+
+/// The VMPCK for parameter value `param` in a guest running at VMPL `vmpl`: `param` itself
+/// (0 to 3), or the VMPL's own key when `param` is [`VMPCK_ID_UNSET`]; anything else is refused.
+pub(crate) fn select_vmpck(param: i32, vmpl: u8) -> Result<VmpckId> {
+    let id = if param == VMPCK_ID_UNSET {
+        i64::from(vmpl)
     } else {
         i64::from(param)
     };
