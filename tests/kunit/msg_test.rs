@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit: the guest message header, its AAD and IV, and the ioctl ABI constants.
+//! KUnit: the guest message header, its AAD and IV. The layouts, sizes and ioctl numbers are
+//! checked where the compiler can check them, by `const` assertions in `msg.rs` (and against
+//! the C uapi header by `tests/uapi/`); these tests cover what only runs.
 
 use kernel::macros::kunit_tests;
 
@@ -43,7 +45,6 @@ mod tests {
     fn aad_is_algo_through_end_of_header() {
         let hdr = report_request_header();
         let aad = hdr.aad();
-        assert_eq!(aad.len(), 48);
         // As a real report request on VMPCK2 puts it on the wire.
         assert_eq!(aad[..0x0e], [1, 1, 96, 0, 5, 1, 96, 0, 0, 0, 0, 0, 2, 0]);
         assert!(aad[0x0e..].iter().all(|&x| x == 0));
@@ -74,19 +75,5 @@ mod tests {
         assert_eq!(MsgType::KeyReq.response(), Some(MsgType::KeyRsp));
         assert_eq!(MsgType::ReportRsp.response(), None);
         assert_eq!(MsgType::ReportRsp as u8, MsgType::ReportReq as u8 + 1);
-    }
-
-    #[test]
-    fn ioctl_numbers_match_c_uapi() {
-        assert_eq!(SNP_GET_REPORT, 0xc020_5300);
-        assert_eq!(SNP_GET_DERIVED_KEY, 0xc020_5301);
-        assert_eq!(SNP_GET_EXT_REPORT, 0xc020_5302);
-    }
-
-    #[test]
-    fn payload_fills_the_rest_of_the_page() {
-        assert_eq!(size_of::<SnpGuestMsg>(), 4096);
-        assert_eq!(SNP_GUEST_MSG_PAYLOAD_SIZE, 4000);
-        assert_eq!(size_of::<SnpReportResp>(), SNP_GUEST_MSG_PAYLOAD_SIZE);
     }
 }
