@@ -66,8 +66,20 @@ impl VmpckKey {
 impl Drop for VmpckKey {
     fn drop(&mut self) {
         zeroize(&mut self.0[..]);
+        // What the memory held when it went back to the allocator, for the test that no key
+        // copy outlives its use (the bytes cannot be read after they are freed).
+        #[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+        KEY_COPY_ZEROED_AT_DROP.store(
+            self.0.iter().all(|&b| b == 0),
+            core::sync::atomic::Ordering::Relaxed,
+        );
     }
 }
+
+/// Whether the last [`VmpckKey`] dropped was all zeros by then.
+#[cfg(CONFIG_SEV_GUEST_RUST_KUNIT_TEST)]
+pub(crate) static KEY_COPY_ZEROED_AT_DROP: core::sync::atomic::AtomicBool =
+    core::sync::atomic::AtomicBool::new(false);
 
 /// Overwrites `buf` with zeros in a way the compiler cannot elide (`memzero_explicit()`): for
 /// key material about to be freed.

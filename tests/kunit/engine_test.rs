@@ -17,8 +17,9 @@ mod tests {
     use crate::ghcb::{ExitCode, EXITINFO2_BUSY, EXITINFO2_INVALID_LEN, EXITINFO2_NO_FW_CALL};
     use crate::ghcb::{Hypervisor, RequestPages, SharedPages};
     use crate::msg::MsgType;
-    use crate::msg::SnpGuestMsgHdr;
-    use crate::secrets::{Secrets, VmpckId};
+    use crate::msg::{SnpGuestMsgHdr, MSG_RSP_MIN_SIZE};
+    use crate::secrets::{Secrets, VmpckId, KEY_COPY_ZEROED_AT_DROP};
+    use core::sync::atomic::Ordering;
     use kernel::error::{code::*, Error, Result};
     use kernel::mem_encrypt::DecryptedPages;
     use kernel::prelude::*;
@@ -160,6 +161,54 @@ mod tests {
         assert_eq!(r.engine.counter()?, 2);
         assert!(r.wiped());
         assert!(r.clean());
+        Ok(())
+    }
+
+    #[test]
+    fn h02_resends_back_off_exponentially_inside_the_window() -> Result {
+        // The default's shape over 2 s: pauses of 10, 20, 40, ... ms, capped at 1.5 s. They
+        // add up to 1270 ms after 7 resends and the 8th pause ends past the window: at most 8
+        // resends (fewer if the sleeps run long); without the back-off, about 200.
+        let mut r = Rig {
+            engine: fake_engine(
+                0,
+                0,
+                RetryPolicy {
+                    window_ms: 2000,
+                    first_delay_ms: 10,
+                    max_delay_ms: 1500,
+                },
+            )?,
+        };
+        r.fault(Fault::BusyForever);
+        let f = r.report(ExitCode::GuestRequest, 1).err();
+        assert_eq!(f, Some(failure(ETIMEDOUT, EXITINFO2_BUSY)));
+        let resends = r.engine.last_resends();
+        assert!((4..=8).contains(&resends));
+        assert_eq!(r.engine.hv().calls, resends + 1);
+        Ok(())
+    }
+
+    #[test]
+    fn key_copies_are_zeroed_before_they_are_freed() -> Result {
+        KEY_COPY_ZEROED_AT_DROP.store(false, Ordering::Relaxed);
+        // Setting up the engine reads the key from the secrets page into a copy, builds the
+        // cipher from it and drops it.
+        let r = rig()?;
+        assert!(KEY_COPY_ZEROED_AT_DROP.load(Ordering::Relaxed));
+        drop(r);
+        Ok(())
+    }
+
+    #[test]
+    fn opened_answers_do_not_linger_in_the_engine() -> Result {
+        let mut r = rig()?;
+        r.key(7).map_err(|f| f.err)?;
+        assert!(r.engine.private_answer_cleared());
+        // Nor does the private copy of an answer that is refused.
+        r.fault(Fault::Forge(Forgery::MsgType(0)));
+        assert_eq!(r.key(8).err(), Some(failure(EBADMSG, 0)));
+        assert!(r.engine.private_answer_cleared());
         Ok(())
     }
 
@@ -348,6 +397,26 @@ mod tests {
         let out = r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
         assert_eq!(out[4..8], 0x4a0u32.to_le_bytes());
         assert!(out[0x30..].iter().all(|&b| b == 0));
+        assert!(!r.engine.is_disabled());
+        // The shortest answer taken: the firmware's status word alone.
+        r.engine.hv().report_len = MSG_RSP_MIN_SIZE;
+        let out = r.report(ExitCode::GuestRequest, 2).map_err(|f| f.err)?;
+        assert!(out.iter().all(|&b| b == 0));
+        assert!(!r.engine.is_disabled());
+        Ok(())
+    }
+
+    #[test]
+    fn request_longer_than_the_payload_is_refused_before_sealing() -> Result {
+        let mut r = rig()?;
+        let req = KVec::from_elem(0u8, 4001, GFP_KERNEL)?;
+        let mut out = [0u8; 64];
+        let got = r
+            .engine
+            .send(ExitCode::GuestRequest, MsgType::KeyReq, 1, &req, &mut out);
+        assert_eq!(got.err(), Some(Failure::from(EINVAL)));
+        assert_eq!(r.engine.hv().calls, 0);
+        assert_eq!(r.engine.counter()?, 0);
         assert!(!r.engine.is_disabled());
         Ok(())
     }
