@@ -5,46 +5,54 @@
 //! The fault cases of `engine_test.rs` each try one misbehaviour. Here every sequence of host
 //! behaviour is tried, up to a bound: for each VMGEXIT the host picks one action from
 //! [`ACTIONS`] (the genuine answer, BUSY, INVALID_LEN with sane and absurd page counts, a
-//! firmware or VMM error, a failed VMGEXIT, an untouched response, a replayed or misdelivered
-//! answer, a flipped tag byte, authentic forgeries), over a few consecutive requests of mixed
-//! kinds (report, derived key, extended report with certificates), with the retry window
-//! either open (BUSY means "send again") or closed (BUSY means time out), and from a fresh
-//! counter or one two requests from exhaustion. After every request the invariants are
-//! checked:
+//! firmware or VMM error, a failed VMGEXIT, an untouched response, a replayed answer, another
+//! VMPL's answer, a flipped tag byte, authentic forgeries, or passing the request on and then
+//! claiming BUSY, INVALID_LEN or an error), over consecutive requests of mixed kinds (report,
+//! derived key, extended report with certificates), with the retry window either open (BUSY
+//! means "send again") or closed (BUSY means time out), and from a fresh counter or one two
+//! requests from exhaustion. After every request the invariants are checked:
 //!
 //! - no (key, IV) pair sealed two different messages, in either direction, and every resend
-//!   of a request was byte-identical (the fake firmware's monitor);
+//!   of a request was byte-identical (the fake firmware's monitor, which saw every VMGEXIT);
 //! - at every VMGEXIT the stored counter was already past the exposed request and its answer;
 //! - the key is wiped, or the stored counter equals the last sequence number the firmware
 //!   used (so the next request is in step);
-//! - the caller got success only with the genuine answer to its own request, and otherwise
-//!   exactly the errno, `exitinfo2` and page count of [`expect`], the model of the fault
-//!   matrix in `Documentation/faults.md`;
-//! - after a wipe nothing more reaches the host.
+//! - the caller got success only with the genuine answer to its own request (its REPORT_DATA
+//!   or key field, and this answer's certificates), and otherwise exactly the errno,
+//!   `exitinfo2` and page count of [`expect`] (the model of the fault matrix in
+//!   `Documentation/faults.md`), with exactly the VMGEXITs it prescribes and nothing written to
+//!   the caller's buffer;
+//! - after a wipe nothing more reaches the host;
+//! - no opened answer (a derived key, say) lingers in the engine's private buffer.
 //!
-//! The bound (requests per sequence, scripted VMGEXITs per sequence) defaults to what `make
-//! check` can afford; `sevguest_explore=<requests>,<exits>` on the kernel command line
-//! (`scripts/kunit.sh` passes `KUNIT_EXPLORE`) raises it. A violation is printed as the
-//! shortest reproducer found: the request kinds, the retry policy, the starting counter and
-//! the script.
+//! One test case per pair of first two request kinds (KUnit gives each case at most 300 s);
+//! the last case prints the totals. The bound (requests per sequence, scripted VMGEXITs per
+//! sequence) defaults to what `make check` can afford; `sevguest_explore=<requests>,<exits>`
+//! on the kernel command line (`scripts/kunit.sh` passes `KUNIT_EXPLORE`) raises it. The
+//! shortest violating sequence of a case is printed as a reproducer: the requests up to the
+//! one that broke, the retry window, the starting counter, the script entries used, what the
+//! request got and what the fault matrix says.
 
 use kernel::macros::kunit_tests;
 
 #[kunit_tests(sevguest_explore)]
 mod tests {
-    use crate::engine::{Engine, Failure, RetryPolicy};
-    use crate::fake_fw::{fake_engine, FakeFw, Fault, Forgery, MemSecrets, CERT_TABLE_LEN};
+    use crate::engine::{Engine, Failure, RetryPolicy, MUTED};
+    use crate::fake_fw::{
+        cert_table, fake_engine, FakeFw, Fault, Forgery, Lie, MemSecrets, CERT_TABLE_LEN,
+    };
     use crate::ghcb::{ExitCode, EXITINFO2_BUSY, EXITINFO2_INVALID_LEN, EXITINFO2_NO_FW_CALL};
     use crate::msg::MsgType;
+    use core::sync::atomic::{AtomicU64, Ordering};
     use kernel::error::{code::*, Result};
     use kernel::prelude::*;
-    use kernel::time::Ktime;
+    use kernel::time::{ktime_ms_delta, Ktime};
 
     /// What the host may do at one VMGEXIT. `Fault::None` is the genuine answer.
-    const ACTIONS: [Fault; 16] = [
+    const ACTIONS: [Fault; 19] = [
         Fault::None,
         Fault::BusyForever,
-        // Offered two pages: one is a lie, three a plausible ask, the rest absurd.
+        // Offered two pages: one is a lie, three a plausible ask, the last absurd.
         Fault::InvalidLenAny(1),
         Fault::InvalidLenAny(3),
         Fault::InvalidLenAny(u64::MAX),
@@ -60,6 +68,9 @@ mod tests {
         Fault::Forge(Forgery::MsgSeqno(0)),
         Fault::Forge(Forgery::MsgSz(0)),
         Fault::Forge(Forgery::MsgVmpck(1)),
+        Fault::ServedThen(Lie::Busy),
+        Fault::ServedThen(Lie::InvalidLen(3)),
+        Fault::ServedThen(Lie::Error(0x27)),
     ];
 
     /// The kinds of request a sequence mixes.
@@ -82,9 +93,14 @@ mod tests {
 
     /// The bound: requests per sequence, scripted VMGEXITs per sequence.
     const DEFAULT_BOUND: (usize, usize) = (2, 2);
+    const MAX_REQUESTS: usize = 4;
+    const MAX_EXITS: usize = 6;
+
+    /// The firmware's status for a request on a sequence number it has already used.
+    const FW_BAD_SEQNO: u64 = 0x16;
 
     /// The bound to explore: [`DEFAULT_BOUND`], or `sevguest_explore=<requests>,<exits>` from
-    /// the kernel command line.
+    /// the kernel command line (2 to 4 requests, at most 6 exits).
     fn bound() -> (usize, usize) {
         // SAFETY: `saved_command_line` is set up before any initcall runs and never freed; it
         // is a NUL-terminated string.
@@ -99,12 +115,18 @@ mod tests {
         let mut i = 0;
         for &c in &line[at + key.len()..] {
             match c {
-                b'0'..=b'9' => nums[i] = nums[i] * 10 + usize::from(c - b'0'),
+                b'0'..=b'9' => {
+                    nums[i] = match nums[i].checked_mul(10) {
+                        Some(n) => n + usize::from(c - b'0'),
+                        None => return DEFAULT_BOUND,
+                    }
+                }
                 b',' if i == 0 => i = 1,
                 _ => break,
             }
         }
-        if nums[0] == 0 || nums[0] > MAX_REQUESTS || nums[1] > MAX_EXITS {
+        if i != 1 || !(2..=MAX_REQUESTS).contains(&nums[0]) || nums[1] > MAX_EXITS {
+            pr_err!("explore: ignoring malformed sevguest_explore=, want <2..4>,<0..6>\n");
             return DEFAULT_BOUND;
         }
         (nums[0], nums[1])
@@ -132,7 +154,8 @@ mod tests {
     }
 
     /// The fault matrix as a model: what a request of `kind` must get when the host acts by
-    /// `script` from entry `*pos` on (the genuine answer once the script is used up).
+    /// `script` from entry `*pos` on (the genuine answer once the script is used up), with
+    /// `counter` stored.
     fn expect(
         kind: Kind,
         script: &[Fault],
@@ -157,12 +180,42 @@ mod tests {
         }
         let mut extended = kind == Kind::Ext;
         let mut asked: Option<u64> = None;
+        // Whether the firmware has used this request's sequence number, and whether its
+        // answer sits in the response page (the engine clears the page only before the first
+        // exposure: a resend finds what the firmware wrote).
+        let mut consumed = false;
+        let mut answered = false;
         let mut n = 0;
         loop {
             let act = script.get(*pos).copied().unwrap_or(Fault::None);
             *pos += 1;
             n += 1;
-            match act {
+            // What the host claims at this VMGEXIT.
+            let claim = match act {
+                Fault::ServedThen(lie) => {
+                    answered |= !consumed;
+                    consumed = true;
+                    match lie {
+                        Lie::Busy => Fault::BusyForever,
+                        Lie::InvalidLen(npages) => Fault::InvalidLenAny(npages),
+                        Lie::Error(e) => Fault::Error(e),
+                    }
+                }
+                // "Done" without passing it on: the firmware's earlier answer is still there.
+                Fault::Drop if answered => Fault::None,
+                // Passed on again, the firmware refuses a sequence number it has used.
+                Fault::None
+                | Fault::Replay
+                | Fault::Misroute
+                | Fault::Flip(..)
+                | Fault::Forge(_)
+                    if consumed =>
+                {
+                    return fails(EIO, FW_BAD_SEQNO, n)
+                }
+                other => other,
+            };
+            match claim {
                 Fault::BusyForever if patient => continue,
                 Fault::BusyForever => return fails(ETIMEDOUT, EXITINFO2_BUSY, n),
                 // The re-issue answered genuinely: the firmware consumed the sequence number,
@@ -209,19 +262,55 @@ mod tests {
         start: u32,
     }
 
+    /// A violation, kept to be printed once the engine speaks again.
+    struct Violation {
+        /// The requests up to the one that broke an invariant.
+        kinds: [Kind; MAX_REQUESTS],
+        requests: usize,
+        /// The script entries used until then.
+        script: [Fault; MAX_EXITS],
+        len: usize,
+        patient: bool,
+        start: u32,
+        what: &'static str,
+        got: Result<(), Failure>,
+        want: Result<(), Failure>,
+    }
+
+    impl Violation {
+        fn print(&self) {
+            pr_err!(
+                "explore: shortest violation: requests {:?}, the last one: {}\n",
+                &self.kinds[..self.requests],
+                self.what
+            );
+            pr_err!(
+                "explore:   retry window {}, stored counter {:#x}, host script {:?} (then genuine)\n",
+                if self.patient { "open" } else { "closed" },
+                self.start,
+                &self.script[..self.len]
+            );
+            pr_err!(
+                "explore:   it got {:?}, the fault matrix says {:?}\n",
+                self.got,
+                self.want
+            );
+        }
+
+        /// Shorter is simpler: fewer script entries, then fewer requests.
+        fn shorter_than(&self, other: &Self) -> bool {
+            (self.len, self.requests) < (other.len, other.requests)
+        }
+    }
+
     enum Ran {
         /// The script was used up and every invariant held.
         Held,
-        /// The sequence ended before the script did: a shorter sequence covers it.
+        /// The sequence ended, or broke an invariant, before its script was used up: the
+        /// prefix it used is explored (and counted) on its own.
         Unused,
-        /// An invariant broke at this request: which, what the request got and what the
-        /// fault matrix prescribes.
-        Broke(
-            usize,
-            &'static str,
-            Result<(), Failure>,
-            Result<(), Failure>,
-        ),
+        /// An invariant broke.
+        Broke(Violation),
     }
 
     fn retry(patient: bool) -> RetryPolicy {
@@ -232,27 +321,49 @@ mod tests {
         }
     }
 
-    /// Sends one request of `kind`, tagged `tag`, and checks a successful answer is the
-    /// genuine one to it.
+    /// The caller's buffers, allocated once.
+    struct Buffers {
+        out: KBox<[u8; 4000]>,
+        certs: KVec<u8>,
+        /// The certificate table expected with an answer.
+        table: KVec<u8>,
+    }
+
+    impl Buffers {
+        fn new() -> Result<Self> {
+            Ok(Self {
+                out: KBox::new([0u8; 4000], GFP_KERNEL)?,
+                certs: KVec::from_elem(0u8, CERT_PAGES as usize * 4096, GFP_KERNEL)?,
+                table: KVec::from_elem(0u8, CERT_TABLE_LEN, GFP_KERNEL)?,
+            })
+        }
+    }
+
+    /// What one request came back with.
+    struct Sent {
+        result: Result<(), Failure>,
+        /// The answer is the genuine one to this request (its REPORT_DATA or key field, and
+        /// the certificates given with answer `stamp`).
+        genuine: bool,
+        /// Nothing of an answer reached the caller's response buffer.
+        untouched: bool,
+    }
+
+    /// Sends one request of `kind` whose data is `tag`, and looks at what came back.
     fn send(
         e: &mut Engine<FakeFw, MemSecrets>,
         kind: Kind,
         tag: u8,
-        out: &mut [u8; 4000],
-        certs: &mut [u8],
-    ) -> (Result<(), Failure>, bool) {
-        out.fill(0xaa);
-        certs.fill(0xaa);
+        stamp: u8,
+        b: &mut Buffers,
+    ) -> Sent {
+        b.out.fill(0xaa);
+        b.certs.fill(0xaa);
         let mut report = [0u8; 96];
         report[..64].fill(tag);
-        let r = match kind {
-            Kind::Report => e.send(
-                ExitCode::GuestRequest,
-                MsgType::ReportReq,
-                1,
-                &report,
-                &mut out[..],
-            ),
+        let out = &mut b.out[..];
+        let result = match kind {
+            Kind::Report => e.send(ExitCode::GuestRequest, MsgType::ReportReq, 1, &report, out),
             Kind::Key => e.send(
                 ExitCode::GuestRequest,
                 MsgType::KeyReq,
@@ -265,24 +376,33 @@ mod tests {
                 MsgType::ReportReq,
                 1,
                 &report,
-                &mut out[..],
-                certs,
+                out,
+                &mut b.certs,
             ),
         };
+        let out = &b.out[..];
         let genuine = match kind {
-            Kind::Report | Kind::Ext => {
+            Kind::Report => {
+                out[..4] == [0; 4] && out[0x20 + 0x50..0x20 + 0x90].iter().all(|&x| x == tag)
+            }
+            Kind::Ext => {
+                cert_table(stamp, &mut b.table);
                 out[..4] == [0; 4]
-                    && out[0x20 + 0x50..0x20 + 0x90].iter().all(|&b| b == tag)
-                    && (kind == Kind::Report
-                        || (certs[..CERT_TABLE_LEN].iter().any(|&b| b != 0)
-                            && certs[CERT_TABLE_LEN..].iter().all(|&b| b == 0)))
+                    && out[0x20 + 0x50..0x20 + 0x90].iter().all(|&x| x == tag)
+                    && b.certs[..CERT_TABLE_LEN] == b.table[..]
+                    && b.certs[CERT_TABLE_LEN..].iter().all(|&x| x == 0)
             }
             Kind::Key => (0..32).all(|i| out[0x20 + i] == tag ^ (i as u8)),
         };
-        (r, genuine)
+        let untouched = out.iter().all(|&x| x == 0xaa) || out.iter().all(|&x| x == 0);
+        Sent {
+            result,
+            genuine,
+            untouched,
+        }
     }
 
-    fn run(c: &Case<'_>, out: &mut [u8; 4000], certs: &mut [u8]) -> Result<Ran> {
+    fn run(c: &Case<'_>, b: &mut Buffers) -> Result<Ran> {
         let mut e = fake_engine(0, c.start, retry(c.patient))?;
         e.hv().certs_pages = CERT_PAGES;
         e.hv().set_script(c.script)?;
@@ -290,14 +410,39 @@ mod tests {
         for (step, &kind) in c.kinds.iter().enumerate() {
             let want = expect(kind, c.script, &mut pos, wiped, counter, c.patient);
             let calls = e.hv().calls;
-            let (got, genuine) = send(&mut e, kind, step as u8 + 1, out, certs);
-            let broke = |what| Ok(Ran::Broke(step, what, got, want.result));
+            // The answer's sequence number, which the host's certificates carry.
+            let stamp = counter.wrapping_add(2) as u8;
+            let sent = send(&mut e, kind, step as u8 + 1, stamp, b);
+            let used = e.hv().script_used;
+            let got = sent.result;
+            let broke = |what| {
+                if used < c.script.len() {
+                    return Ok(Ran::Unused);
+                }
+                let mut v = Violation {
+                    kinds: [Kind::Report; MAX_REQUESTS],
+                    requests: step + 1,
+                    script: [Fault::None; MAX_EXITS],
+                    len: used,
+                    patient: c.patient,
+                    start: c.start,
+                    what,
+                    got,
+                    want: want.result,
+                };
+                v.kinds[..=step].copy_from_slice(&c.kinds[..=step]);
+                v.script[..used].copy_from_slice(&c.script[..used]);
+                Ok(Ran::Broke(v))
+            };
             let fw = e.hv();
             if fw.iv_reuse {
                 return broke("a (key, IV) pair sealed two different messages");
             }
             if fw.counter_behind {
                 return broke("the stored counter was behind an exposed request");
+            }
+            if fw.counter_checks != fw.calls {
+                return broke("the firmware's monitor missed a VMGEXIT");
             }
             if fw.calls - calls != want.exposures {
                 return broke(if wiped {
@@ -309,8 +454,14 @@ mod tests {
             if got != want.result {
                 return broke("errno/exitinfo2 differ from the fault matrix");
             }
-            if got.is_ok() && !genuine {
+            if got.is_ok() && !sent.genuine {
                 return broke("success without the genuine answer");
+            }
+            if got.is_err() && !sent.untouched {
+                return broke("a failed request wrote to the caller's buffer");
+            }
+            if !e.private_answer_cleared() {
+                return broke("an opened answer lingers in the engine's private buffer");
             }
             if want.exposures > 0 {
                 counter += 2;
@@ -330,69 +481,28 @@ mod tests {
         })
     }
 
-    /// A violation, kept to be printed once the console is loud again.
-    struct Violation {
-        kinds: [Kind; MAX_REQUESTS],
-        requests: usize,
-        script: [Fault; MAX_EXITS],
-        len: usize,
-        patient: bool,
-        start: u32,
-        step: usize,
-        what: &'static str,
-        got: Result<(), Failure>,
-        want: Result<(), Failure>,
-    }
-
-    impl Violation {
-        fn print(&self) {
-            pr_err!(
-                "explore: shortest violation: at request {} of {:?}: {}\n",
-                self.step + 1,
-                &self.kinds[..self.requests],
-                self.what
-            );
-            pr_err!(
-                "explore:   retry window {}, stored counter {:#x}, host script {:?} (then genuine answers)\n",
-                if self.patient { "open" } else { "closed" },
-                self.start,
-                &self.script[..self.len]
-            );
-            pr_err!(
-                "explore:   the request got {:?}, the fault matrix says {:?}\n",
-                self.got,
-                self.want
-            );
-        }
-    }
-
     #[derive(Default)]
     struct Tally {
         explored: u64,
         violations: u64,
-        /// The shortest violating sequence found.
         shortest: Option<Violation>,
     }
 
-    /// The longest script and request mix the command line may ask for.
-    const MAX_EXITS: usize = 6;
-    const MAX_REQUESTS: usize = 4;
-
     /// Explores every script extending `script[..len]` up to `max` entries, pruning a subtree
     /// as soon as every sequence ends before its script does (so do all its extensions).
-    #[allow(clippy::too_many_arguments)]
     fn explore(
         kinds: &[Kind],
         script: &mut [Fault; MAX_EXITS],
         len: usize,
         max: usize,
         t: &mut Tally,
-        out: &mut [u8; 4000],
-        certs: &mut [u8],
+        b: &mut Buffers,
     ) -> Result {
         // A script ending in the genuine answer runs exactly as the one without that entry.
         if len == 0 || script[len - 1] != Fault::None {
-            let busy = script[..len].contains(&Fault::BusyForever);
+            let busy = script[..len]
+                .iter()
+                .any(|f| matches!(f, Fault::BusyForever | Fault::ServedThen(Lie::Busy)));
             let mut all_unused = true;
             for start in STARTS {
                 for patient in [true, false] {
@@ -405,31 +515,18 @@ mod tests {
                         patient,
                         start,
                     };
-                    match run(&c, out, certs)? {
+                    match run(&c, b)? {
                         Ran::Held => {
                             all_unused = false;
                             t.explored += 1;
                         }
                         Ran::Unused => (),
-                        Ran::Broke(step, what, got, want) => {
+                        Ran::Broke(v) => {
                             all_unused = false;
                             t.explored += 1;
                             t.violations += 1;
-                            if t.shortest.as_ref().map_or(true, |v| len < v.len) {
-                                let mut k = [Kind::Report; MAX_REQUESTS];
-                                k[..kinds.len()].copy_from_slice(kinds);
-                                t.shortest = Some(Violation {
-                                    kinds: k,
-                                    requests: kinds.len(),
-                                    script: *script,
-                                    len,
-                                    patient,
-                                    start,
-                                    step,
-                                    what,
-                                    got,
-                                    want,
-                                });
+                            if t.shortest.as_ref().map_or(true, |s| v.shorter_than(s)) {
+                                t.shortest = Some(v);
                             }
                         }
                     }
@@ -444,89 +541,165 @@ mod tests {
         }
         for act in ACTIONS {
             script[len] = act;
-            explore(kinds, script, len + 1, max, t, out, certs)?;
+            explore(kinds, script, len + 1, max, t, b)?;
         }
         Ok(())
     }
 
-    /// Keeps the driver's messages off the console while it lives. The exploration wipes
-    /// thousands of keys and the driver logs each wipe at `KERN_ALERT`: on the KUnit VM's
-    /// serial console that is minutes of output. The messages still reach the log buffer.
-    struct QuietConsole(i32);
+    /// Mutes the engine while it lives: the exploration wipes thousands of keys, and each
+    /// wipe is logged at `KERN_ALERT`, minutes of output on the KUnit VM's serial console.
+    struct Muted;
 
-    impl QuietConsole {
+    impl Muted {
         fn new() -> Self {
-            // SAFETY: `console_printk[0]` is `console_loglevel`, a plain `int` the kernel reads
-            // without locking (as `sysctl kernel.printk` writes it); only this test writes it
-            // while the suite runs.
-            unsafe {
-                let level = core::ptr::addr_of_mut!(kernel::bindings::console_printk).cast::<i32>();
-                let old = level.read_volatile();
-                // Only KERN_EMERG reaches the console.
-                level.write_volatile(1);
-                Self(old)
-            }
+            MUTED.store(true, Ordering::Relaxed);
+            Self
         }
     }
 
-    impl Drop for QuietConsole {
+    impl Drop for Muted {
         fn drop(&mut self) {
-            // SAFETY: As in `new`.
-            unsafe {
-                core::ptr::addr_of_mut!(kernel::bindings::console_printk)
-                    .cast::<i32>()
-                    .write_volatile(self.0)
-            };
+            MUTED.store(false, Ordering::Relaxed);
         }
     }
 
-    #[test]
-    fn no_host_script_up_to_the_bound_breaks_an_invariant() -> Result {
+    /// The whole suite's figures, added up case by case.
+    static EXPLORED: AtomicU64 = AtomicU64::new(0);
+    static VIOLATIONS: AtomicU64 = AtomicU64::new(0);
+    static MILLIS: AtomicU64 = AtomicU64::new(0);
+    static CASES: AtomicU64 = AtomicU64::new(0);
+
+    /// Explores every request mix that starts with `first`; returns the sequences explored and
+    /// the violations found.
+    fn explore_from(first: [Kind; 2]) -> Result<(u64, u64)> {
         let (requests, exits) = bound();
-        let quiet = QuietConsole::new();
-        let began = Ktime::ktime_get();
         let mut t = Tally::default();
-        let mut out = KBox::new([0u8; 4000], GFP_KERNEL)?;
-        let mut certs = KVec::from_elem(0u8, CERT_PAGES as usize * 4096, GFP_KERNEL)?;
+        let mut b = Buffers::new()?;
         let mut kinds = [Kind::Report; MAX_REQUESTS];
+        kinds[..2].copy_from_slice(&first);
         let mut script = [Fault::None; MAX_EXITS];
-        // Every mix of `requests` kinds, as a number in base 3.
-        for mix in 0..3usize.pow(requests as u32) {
+        let began = Ktime::ktime_get();
+        let muted = Muted::new();
+        // Every mix of the other requests' kinds, as a number in base 3.
+        for mix in 0..3usize.pow((requests - 2) as u32) {
             let mut m = mix;
-            for k in kinds.iter_mut().take(requests) {
+            for k in kinds[2..requests].iter_mut() {
                 *k = KINDS[m % 3];
                 m /= 3;
             }
-            explore(
-                &kinds[..requests],
-                &mut script,
-                0,
-                exits,
-                &mut t,
-                &mut out,
-                &mut certs,
-            )?;
+            explore(&kinds[..requests], &mut script, 0, exits, &mut t, &mut b)?;
         }
-        let ms = kernel::time::ktime_ms_delta(Ktime::ktime_get(), began);
-        drop(quiet);
+        drop(muted);
+        let ms = ktime_ms_delta(Ktime::ktime_get(), began);
         if let Some(v) = &t.shortest {
             v.print();
         }
         pr_info!(
-            "explore: bound {} requests, {} scripted VMGEXITs, {} host actions, {} starting counters\n",
+            "explore: {:?} first, bound {},{}: {} sequences, {} violations ({} ms)\n",
+            first,
             requests,
             exits,
-            ACTIONS.len(),
-            STARTS.len()
-        );
-        pr_info!(
-            "sequences explored: {}, violations: {} ({} ms)\n",
             t.explored,
             t.violations,
             ms
         );
-        assert!(t.explored > 0);
-        assert_eq!(t.violations, 0);
+        EXPLORED.fetch_add(t.explored, Ordering::Relaxed);
+        VIOLATIONS.fetch_add(t.violations, Ordering::Relaxed);
+        MILLIS.fetch_add(ms.max(0) as u64, Ordering::Relaxed);
+        CASES.fetch_add(1, Ordering::Relaxed);
+        Ok((t.explored, t.violations))
+    }
+
+    #[test]
+    fn no_hostile_host_breaks_an_invariant_from_report_report() -> Result {
+        let (explored, violations) = explore_from([Kind::Report, Kind::Report])?;
+        assert!(explored > 0);
+        assert_eq!(violations, 0);
         Ok(())
+    }
+
+    #[test]
+    fn no_hostile_host_breaks_an_invariant_from_report_key() -> Result {
+        let (explored, violations) = explore_from([Kind::Report, Kind::Key])?;
+        assert!(explored > 0);
+        assert_eq!(violations, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn no_hostile_host_breaks_an_invariant_from_report_ext() -> Result {
+        let (explored, violations) = explore_from([Kind::Report, Kind::Ext])?;
+        assert!(explored > 0);
+        assert_eq!(violations, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn no_hostile_host_breaks_an_invariant_from_key_report() -> Result {
+        let (explored, violations) = explore_from([Kind::Key, Kind::Report])?;
+        assert!(explored > 0);
+        assert_eq!(violations, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn no_hostile_host_breaks_an_invariant_from_key_key() -> Result {
+        let (explored, violations) = explore_from([Kind::Key, Kind::Key])?;
+        assert!(explored > 0);
+        assert_eq!(violations, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn no_hostile_host_breaks_an_invariant_from_key_ext() -> Result {
+        let (explored, violations) = explore_from([Kind::Key, Kind::Ext])?;
+        assert!(explored > 0);
+        assert_eq!(violations, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn no_hostile_host_breaks_an_invariant_from_ext_report() -> Result {
+        let (explored, violations) = explore_from([Kind::Ext, Kind::Report])?;
+        assert!(explored > 0);
+        assert_eq!(violations, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn no_hostile_host_breaks_an_invariant_from_ext_key() -> Result {
+        let (explored, violations) = explore_from([Kind::Ext, Kind::Key])?;
+        assert!(explored > 0);
+        assert_eq!(violations, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn no_hostile_host_breaks_an_invariant_from_ext_ext() -> Result {
+        let (explored, violations) = explore_from([Kind::Ext, Kind::Ext])?;
+        assert!(explored > 0);
+        assert_eq!(violations, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn every_request_mix_was_explored() {
+        let (requests, exits) = bound();
+        pr_info!(
+            "explore: bound {},{} (requests, VMGEXITs), {} actions, {} counters, {} cases\n",
+            requests,
+            exits,
+            ACTIONS.len(),
+            STARTS.len(),
+            CASES.load(Ordering::Relaxed)
+        );
+        pr_info!(
+            "sequences explored: {}, violations: {} ({} ms)\n",
+            EXPLORED.load(Ordering::Relaxed),
+            VIOLATIONS.load(Ordering::Relaxed),
+            MILLIS.load(Ordering::Relaxed)
+        );
+        assert_eq!(CASES.load(Ordering::Relaxed), 9);
+        assert_eq!(VIOLATIONS.load(Ordering::Relaxed), 0);
     }
 }

@@ -123,8 +123,19 @@ pub(crate) enum Fault {
     /// field changed.
     Forge(Forgery),
     /// Serves, but delivers the firmware's answer to another VMPL's request with the same
-    /// sequence number (sealed with that VMPL's key) instead.
+    /// sequence number (sealed with that VMPL's key, relabelled for this one) instead.
     Misroute,
+    /// Passes the request to the firmware (which consumes its sequence number), then tells
+    /// the guest this instead of the answer.
+    ServedThen(Lie),
+}
+
+/// What a host that had the request served claims instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lie {
+    Busy,
+    InvalidLen(u64),
+    Error(u64),
 }
 
 /// The one header field an authentic forgery gets wrong.
@@ -349,7 +360,9 @@ impl FakeFw {
             return Err(0x16);
         };
         self.last[vmpck] = hdr.msg_seqno + 1;
-        // The other VMPL's conversation happens to be at the same sequence number.
+        // Misrouted: the answer to another VMPL's request at the same sequence number (sealed
+        // with that VMPL's key), its header relabelled by the host to match this request, so
+        // that only the tag can tell.
         let seal_vmpck = if self.misroute {
             (vmpck + 1) % 4
         } else {
@@ -360,7 +373,7 @@ impl FakeFw {
             rtype,
             hdr.msg_version,
             rlen as u16,
-            seal_vmpck as u8,
+            hdr.msg_vmpck,
         );
         let mut sealed_len = rlen;
         if let Some(f) = self.forge {
@@ -379,7 +392,9 @@ impl FakeFw {
                 self.record(hdr.msg_vmpck, seqno, Dir::Response, copy);
             }
         }
-        self.remember_response(resp);
+        if self.forge.is_none() && !self.misroute {
+            self.remember_response(resp);
+        }
         Ok(())
     }
 
@@ -417,7 +432,9 @@ impl Hypervisor for FakeFw {
             }
             let o = served(self, resp);
             if o == Outcome::Done {
-                write_cert_table(certs);
+                // Stamped with the answer's sequence number.
+                let stamp = self.last.iter().copied().max().unwrap_or(0) as u8;
+                write_cert_table(certs, stamp);
             }
             return o;
         }
@@ -440,6 +457,23 @@ impl Hypervisor for FakeFw {
             }
             Fault::InvalidLen(_) => served(self, resp),
             Fault::InvalidLenAny(n) => Outcome::InvalidLen { npages: n },
+            Fault::ServedThen(lie) => {
+                // The firmware answers (and the host writes its certificates) as for a genuine
+                // exchange; only what the host says differs.
+                if served(self, resp) == Outcome::Done
+                    && exit == ExitCode::ExtGuestRequest
+                    && self.certs_pages > 0
+                    && pages.certs_npages >= self.certs_pages
+                {
+                    let stamp = self.last.iter().copied().max().unwrap_or(0) as u8;
+                    write_cert_table(certs, stamp);
+                }
+                match lie {
+                    Lie::Busy => Outcome::Busy,
+                    Lie::InvalidLen(n) => Outcome::InvalidLen { npages: n },
+                    Lie::Error(e) => Outcome::Error { exitinfo2: e },
+                }
+            }
             Fault::Misroute => {
                 self.misroute = true;
                 let o = served(self, resp);
@@ -602,25 +636,31 @@ pub(crate) fn fake_engine(
     crate::engine::Engine::new(fw, secrets, retry)
 }
 
-/// The certificate table a host with certificates writes: VCEK, ASK and ARK entries
-/// (GUID, offset, length), a zero entry, then the certificates (filler bytes) at 0x60.
+/// The length of the certificate table a host with certificates writes ([`cert_table`]).
 pub(crate) const CERT_TABLE_LEN: usize = 0x60 + 0x500 + 0x600 + 0x600;
 
-fn write_cert_table(certs: &mut DecryptedPages) {
+/// Writes the certificate table a host with certificates gives into `buf` (at least
+/// [`CERT_TABLE_LEN`] bytes): VCEK, ASK and ARK entries (GUID, offset, length), a zero entry,
+/// then the certificates, filler bytes that carry `stamp` so that one request's certificates
+/// cannot pass for another's.
+pub(crate) fn cert_table(stamp: u8, buf: &mut [u8]) {
     const GUIDS: [[u8; 16]; 3] = [[0x63; 16], [0x4a; 16], [0xc0; 16]];
     const LENS: [usize; 3] = [0x500, 0x600, 0x600];
+    buf[..0x60].fill(0);
     let mut off = 0x60;
     for (i, guid) in GUIDS.iter().enumerate() {
-        let mut entry = [0u8; 24];
+        let entry = &mut buf[24 * i..24 * (i + 1)];
         entry[..16].copy_from_slice(guid);
         entry[16..20].copy_from_slice(&(off as u32).to_le_bytes());
         entry[20..24].copy_from_slice(&(LENS[i] as u32).to_le_bytes());
-        let _ = certs.write_from(24 * i, &entry);
-        let mut fill = [0u8; 0x100];
-        fill.fill(0xa1 + i as u8);
-        for chunk in 0..LENS[i] / 0x100 {
-            let _ = certs.write_from(off + chunk * 0x100, &fill);
-        }
+        buf[off..off + LENS[i]].fill(0xa1u8.wrapping_add(i as u8).wrapping_add(stamp));
         off += LENS[i];
+    }
+}
+
+fn write_cert_table(certs: &mut DecryptedPages, stamp: u8) {
+    if let Ok(mut table) = KVec::from_elem(0u8, CERT_TABLE_LEN, GFP_KERNEL) {
+        cert_table(stamp, &mut table);
+        let _ = certs.write_from(0, &table);
     }
 }
