@@ -15,7 +15,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help deps tree kernel module kunit selftest simtest faults pspsim-test demo bench lint compare \
-	clippy rustfmtcheck checkpatch export-patches check-series check clean
+	clippy rustfmtcheck checkpatch export-patches check-series check clean mutants
 
 # DRIVER=c runs simtest, faults and demo against the C sev-guest driver instead.
 DRIVER ?= rust
@@ -31,6 +31,8 @@ help:
 	@echo "make bench       boot the simulated guest with the C driver, then sevguest; latency,"
 	@echo "                 throughput, throttling, memory; writes Documentation/bench.md"
 	@echo "make compare     the kselftest suite for the C driver and sevguest -> Documentation/compare.md"
+	@echo "make mutants     broken variants of the driver, each must fail a test (about 2 h)"
+	@echo "                 -> Documentation/mutants.md"
 	@echo "DRIVER=c         demo / simtest / faults against the C sev-guest driver"
 	@echo "finer targets:   deps tree kernel module kunit selftest simtest faults pspsim-test lint clippy"
 	@echo "                 rustfmtcheck checkpatch check-series export-patches clean"
@@ -59,6 +61,9 @@ compare:
 
 pspsim-test:
 	@scripts/pspsim-test.sh
+
+mutants:
+	@$(PREP) && scripts/mutants.sh
 
 demo:
 	@$(PREP) && scripts/build.sh module && GUEST_DRIVER=$(DRIVER) scripts/guest.sh demo
