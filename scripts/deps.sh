@@ -8,7 +8,7 @@ APT_PACKAGES=(
 	linux-source-6.12 rustc-web rust-web-src rust-web-clippy
 	clang-16 lld-16 llvm-16 libclang-16-dev
 	libelf-dev bc flex bison libssl-dev cpio rsync xz-utils
-	qemu-system-x86 busybox-static
+	qemu-system-x86 busybox-static python3 jq
 )
 
 missing=()
