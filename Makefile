@@ -14,10 +14,10 @@ else
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps tree kernel module kunit selftest simtest faults pspsim-test demo bench lint compare \
+.PHONY: help deps tree kernel module kunit selftest simtest pspsim-test demo bench lint compare \
 	clippy rustfmtcheck checkpatch export-patches check-series check clean mutants
 
-# DRIVER=c runs simtest, faults and demo against the C sev-guest driver instead.
+# DRIVER=c runs simtest and demo against the C sev-guest driver instead.
 DRIVER ?= rust
 
 # Every target first makes sure the toolchain and the kernel tree are in place
@@ -33,8 +33,8 @@ help:
 	@echo "make compare     the kselftest suite for the C driver and sevguest -> Documentation/compare.md"
 	@echo "make mutants     broken variants of the driver, each must fail a test (about 2 h)"
 	@echo "                 -> Documentation/mutants.md"
-	@echo "DRIVER=c         demo / simtest / faults against the C sev-guest driver"
-	@echo "finer targets:   deps tree kernel module kunit selftest simtest faults pspsim-test lint clippy"
+	@echo "DRIVER=c         demo / simtest against the C sev-guest driver"
+	@echo "finer targets:   deps tree kernel module kunit selftest simtest pspsim-test lint clippy"
 	@echo "                 rustfmtcheck checkpatch check-series export-patches clean"
 	@echo "cache:           $${SEVGUEST_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/sevguest}"
 
@@ -53,8 +53,8 @@ kunit:
 selftest:
 	@$(PREP) && scripts/build.sh module && scripts/guest.sh smoke
 
-simtest faults:
-	@$(PREP) && scripts/build.sh module && GUEST_DRIVER=$(DRIVER) scripts/guest.sh $(subst simtest,sim,$@)
+simtest:
+	@$(PREP) && scripts/build.sh module && GUEST_DRIVER=$(DRIVER) scripts/guest.sh sim
 
 compare:
 	@$(PREP) && scripts/build.sh module && scripts/compare.sh

@@ -8,7 +8,9 @@
  *
  * Environment knobs (tests/guest/selftests.sh sets them from the kernel
  * command line): SEVTEST_DRIVER=rust|c, SEVTEST_SLOW=1 (H02's 60 s retry
- * window), SEVTEST_FULL=1 (C01 at full size), SEVTEST_SEED, SEVTEST_ITERS.
+ * window), SEVTEST_FULL=1 (C01 at full size), SEVTEST_SEED, SEVTEST_ITERS,
+ * SEVTEST_H07=<hex> (H07's random firmware error, drawn by the caller so
+ * that two runs use the same one).
  */
 #ifndef SEVTEST_H
 #define SEVTEST_H
@@ -291,6 +293,13 @@ static long long iv_reuse(void)
 {
 	psp_sync();
 	return psp_stat("iv_reuse");
+}
+
+/* Answers psp-sim's fault plans changed so far (after a sync), -1 if unknown. */
+static long long psp_faults(void)
+{
+	psp_sync();
+	return psp_stat("faults");
 }
 
 /*
