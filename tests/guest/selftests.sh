@@ -13,7 +13,8 @@
 # and sevtest_iters=N (the U08 fuzzer), sevtest_only=PROGRAM[,PROGRAM] and
 # sevtest_args=ARG[,ARG] (harness options, e.g. -t,H07_firmware_error) to run less;
 # sevtest_c03_tsm=1 also races configfs-tsm reports against rmmod for the C driver
-# (a use-after-free in C 6.12: the guest panics under KASAN).
+# (a use-after-free in C 6.12: the guest panics under KASAN); sevtest_h07=<hex> is
+# H07's random firmware error (scripts/compare.sh draws one for both drivers).
 . /lib.sh
 cd /tmp
 arg() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
@@ -23,6 +24,7 @@ export SEVTEST_FULL="$(arg sevtest_full)"
 [ -n "$(arg sevtest_seed)" ] && export SEVTEST_SEED="$(arg sevtest_seed)"
 [ -n "$(arg sevtest_iters)" ] && export SEVTEST_ITERS="$(arg sevtest_iters)"
 [ -n "$(arg sevtest_c03_tsm)" ] && export SEVTEST_C03_TSM="$(arg sevtest_c03_tsm)"
+[ -n "$(arg sevtest_h07)" ] && export SEVTEST_H07="$(arg sevtest_h07)"
 only=$(arg sevtest_only)
 args=$(arg sevtest_args | tr , " ")
 echo "# driver: $DRIVER_NAME, slow=${SEVTEST_SLOW:-0} full=${SEVTEST_FULL:-0}"
