@@ -103,9 +103,17 @@ static atomic64_t stat_platform_ns;
 static struct sevsim_platform platform;	/* the firmware's copy */
 static struct platform_device *pdev;
 
-/* SEVSIM_F_SCRIBBLE: rewrites a response page after the exit (R10). */
+/*
+ * SEVSIM_F_SCRIBBLE: rewrites a response page after the exit (R10), in turn
+ * with the genuine answer, the genuine answer with one byte changed, and the
+ * previous genuine answer the platform delivered (authentic too, for another
+ * sequence number). A driver that reads the page twice (checks one version's
+ * header, decrypts another) returns that previous answer as this one's.
+ */
 static struct task_struct *scribbler;
 static u8 *scribble_copy;		/* the genuine page */
+static u8 *scribble_prev;		/* the previous genuine page delivered */
+static bool scribble_have_prev;
 #define SNP_MSG_HDR_SIZE	0x60
 #define SNP_MSG_SZ_OFFSET	0x36
 static phys_addr_t scribble_gpa;
@@ -121,11 +129,19 @@ static int scribble_fn(void *unused)
 	unsigned int i = 0;
 
 	while (page && !kthread_should_stop() && time_before(jiffies, end)) {
-		/* Alternate the genuine page with one that differs in a byte. */
-		memcpy(page, scribble_copy, PAGE_SIZE);
-		if (i & 1)
+		switch (i++ % 3) {
+		case 0:
+			memcpy(page, scribble_copy, PAGE_SIZE);
+			break;
+		case 1:
+			memcpy(page, scribble_copy, PAGE_SIZE);
 			((u8 *)page)[get_random_u32_below(used)] ^= 0x5a;
-		i++;
+			break;
+		default:
+			if (scribble_have_prev)
+				memcpy(page, scribble_prev, PAGE_SIZE);
+			break;
+		}
 		cond_resched();
 	}
 	if (page)
@@ -231,6 +247,11 @@ static int sevsim_issue(u64 exit_code, struct snp_req_data *input, struct snp_si
 		ret = copy_to_guest(input->resp_gpa, resp->resp_page, PAGE_SIZE);
 		if (ret)
 			return -EIO;
+		/* The scribbler's "previous genuine answer"; it never mixes in its own page. */
+		if (!(resp->flags & SEVSIM_F_SCRIBBLE) && resp->action == SEVSIM_ACT_COMPLETE) {
+			memcpy(scribble_prev, resp->resp_page, PAGE_SIZE);
+			scribble_have_prev = true;
+		}
 	}
 	if (ext && (resp->flags & SEVSIM_F_WRITE_CERTS) && resp->certs_len) {
 		size_t room = (size_t)input->data_npages * PAGE_SIZE;
@@ -503,6 +524,7 @@ static void free_buffers(void)
 	kfree(resp);
 	kvfree(certs);
 	kfree(scribble_copy);
+	kfree(scribble_prev);
 }
 
 static int __init sevsim_init(void)
@@ -528,7 +550,8 @@ static int __init sevsim_init(void)
 	resp = kmalloc(sizeof(*resp), GFP_KERNEL);
 	certs = kvmalloc(SEVSIM_MAX_CERTS, GFP_KERNEL);
 	scribble_copy = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!req || !resp || !certs || !scribble_copy) {
+	scribble_prev = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!req || !resp || !certs || !scribble_copy || !scribble_prev) {
 		ret = -ENOMEM;
 		goto e_free;
 	}
