@@ -407,7 +407,8 @@ mod tests {
     }
 
     #[test]
-    fn request_longer_than_the_payload_is_refused_before_sealing() -> Result {
+    fn requests_up_to_the_payload_size_are_sent_longer_ones_refused() -> Result {
+        // 4001 bytes: refused before anything is sealed, the key kept.
         let mut r = rig()?;
         let req = KVec::from_elem(0u8, 4001, GFP_KERNEL)?;
         let mut out = [0u8; 64];
@@ -418,6 +419,18 @@ mod tests {
         assert_eq!(r.engine.hv().calls, 0);
         assert_eq!(r.engine.counter()?, 0);
         assert!(!r.engine.is_disabled());
+        // 4000 bytes fill the payload: sealed and sent (the firmware refuses a key request of
+        // that size, so it fails after exposure).
+        let got = r.engine.send(
+            ExitCode::GuestRequest,
+            MsgType::KeyReq,
+            1,
+            &req[..4000],
+            &mut out,
+        );
+        assert_eq!(got.err(), Some(failure(EIO, 0x16)));
+        assert_eq!(r.engine.hv().calls, 1);
+        assert_eq!(r.engine.counter()?, 2);
         Ok(())
     }
 
