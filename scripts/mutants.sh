@@ -45,27 +45,43 @@ restore() {
 	sync_driver "$orig" "$1"
 }
 
-# kunit_run NAME: 0 when the KUnit suites pass; prints what failed on stdout otherwise.
-kunit_run() {
-	local log=$work/$1.kunit.log
+# kunit_once LOG GLOB [KERNEL_ARG]: one kunit.py run of the mutant tree's KUnit kernel.
+kunit_once() {
+	local extra=()
+	[ -z "${3:-}" ] || extra=(--kernel_args "$3")
 	(cd "$mtree" && timeout 1200 python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
-		--build_dir="$mbuild" --make_options LLVM=1 --jobs="$JOBS" \
-		--timeout=600 \
+		--build_dir="$mbuild" --make_options LLVM=1 --jobs="$JOBS" --timeout=600 \
 		--kunitconfig "$REPO/linux/configs/base.config" \
 		--kunitconfig "$REPO/linux/configs/kunit.config" \
-		--kunitconfig "$REPO/linux/configs/debug.config" 'sevguest*') </dev/null >"$log" 2>&1
-	local rc=$?
-	if ! grep -q 'Testing complete' "$log" && grep -qE '^(ERROR:root:)?error(\[E[0-9]+\])?:' "$log"; then
+		--kunitconfig "$REPO/linux/configs/debug.config" "${extra[@]}" "$2") </dev/null >"$1" 2>&1
+}
+
+# kunit_verdict LOG RC: 0 when the run passed; prints what failed on stdout otherwise.
+kunit_verdict() {
+	if ! grep -q 'Testing complete' "$1" && grep -qE '^(ERROR:root:)?error(\[E[0-9]+\])?:' "$1"; then
 		echo "rustc"
 		return 1
 	fi
-	[ $rc = 0 ] && return 0
+	[ "$2" = 0 ] && return 0
 	local failed
-	failed=$(sed -nE 's/.*\[(FAILED|CRASHED)\] ([a-z0-9_]+)$/\2/p' "$log" |
+	failed=$(sed -nE 's/.*\[(FAILED|CRASHED)\] ([a-z0-9_]+)$/\2/p' "$1" |
 		grep -v '^sevguest_[a-z]*$' | sort -u | head -4 | paste -sd' ')
-	grep -q 'Testing complete' "$log" || failed="${failed:+$failed }(kernel crashed or hung)"
+	grep -q 'Testing complete' "$1" || failed="${failed:+$failed }(kernel crashed or hung)"
 	echo "KUnit: ${failed:-failed}"
 	return 1
+}
+
+# kunit_run NAME: 0 when the KUnit suites pass; prints what failed on stdout otherwise. Every
+# suite first with the hostile-host enumeration at a small bound (most mutants die there),
+# then, for a mutant that lives, the enumeration again at its default bound.
+kunit_run() {
+	local log=$work/$1.kunit.log rc
+	kunit_once "$log" 'sevguest*' sevguest_explore=2,1
+	rc=$?
+	kunit_verdict "$log" $rc || return 1
+	kunit_once "$log.explore" 'sevguest_explore*'
+	rc=$?
+	kunit_verdict "$log.explore" $rc
 }
 
 # selftests_run NAME: the kselftest programs against the mutant, as the guest module built
@@ -112,7 +128,7 @@ if [ "${MUTANTS_TABLE_ONLY:-0}" != 1 ]; then
 	# A partial run (MUTANTS_ONLY) replaces those mutants' results and keeps the others'.
 	prev=$work/results.prev.jsonl
 	if [ -n "${MUTANTS_ONLY:-}" ] && [ -f "$results" ]; then
-		jq -c --arg only ",$MUTANTS_ONLY," 'select(($only | contains("," + .id + ",")) | not)' \
+		jq -c --arg only ",$MUTANTS_ONLY," 'select(.id as $id | ($only | contains("," + $id + ",")) | not)' \
 			"$results" >"$prev"
 	else
 		: >"$prev"
