@@ -344,7 +344,7 @@ impl<H: Hypervisor, S: SecretsPage> Exposed<'_, H, S> {
                 return Outcome::NoCall;
             }
             let shared = SharedPages {
-                req: &e.shared_req,
+                req: &mut e.shared_req,
                 resp: &mut e.shared_resp,
                 certs: &mut e.shared_certs,
             };

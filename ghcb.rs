@@ -122,8 +122,9 @@ pub(crate) struct RequestPages {
 // The real hypervisor goes by the physical addresses; only the KUnit fake reads these.
 #[cfg_attr(not(CONFIG_SEV_GUEST_RUST_KUNIT_TEST), allow(dead_code))]
 pub(crate) struct SharedPages<'a> {
-    /// The sealed request.
-    pub(crate) req: &'a DecryptedPages,
+    /// The sealed request. The host can rewrite it (the engine writes it again before every
+    /// send).
+    pub(crate) req: &'a mut DecryptedPages,
     /// Where the firmware's answer goes.
     pub(crate) resp: &'a mut DecryptedPages,
     /// Where the host's certificates go, for an extended request.

@@ -530,7 +530,7 @@ mod tests {
             certs_npages: 0,
         };
         let shared = SharedPages {
-            req: &req,
+            req: &mut req,
             resp: &mut resp,
             certs: &mut certs,
         };

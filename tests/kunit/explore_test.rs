@@ -5,7 +5,8 @@
 //! The fault cases of `engine_test.rs` each try one misbehaviour. Here every sequence of host
 //! behaviour is tried, up to a bound: for each VMGEXIT the host picks one action from
 //! [`ACTIONS`] (the genuine answer, BUSY, INVALID_LEN with sane and absurd page counts, a
-//! firmware or VMM error, a failed VMGEXIT, an untouched response, a replayed answer, another
+//! firmware or VMM error, BUSY after rewriting the request page, a failed VMGEXIT, an untouched
+//! response, a replayed answer, another
 //! VMPL's answer, a flipped tag byte, authentic forgeries, or passing the request on and then
 //! claiming BUSY, INVALID_LEN or an error), over consecutive requests of mixed kinds (report,
 //! derived key, extended report with certificates), with the retry window either open (BUSY
@@ -49,9 +50,11 @@ mod tests {
     use kernel::time::{ktime_ms_delta, Ktime};
 
     /// What the host may do at one VMGEXIT. `Fault::None` is the genuine answer.
-    const ACTIONS: [Fault; 19] = [
+    const ACTIONS: [Fault; 20] = [
         Fault::None,
         Fault::BusyForever,
+        // BUSY, after changing a ciphertext byte of the request page.
+        Fault::TamperThenBusy(0x70, 0xff),
         // Offered two pages: one is a lie, three a plausible ask, the last absurd.
         Fault::InvalidLenAny(1),
         Fault::InvalidLenAny(3),
@@ -201,6 +204,8 @@ mod tests {
                         Lie::Error(e) => Fault::Error(e),
                     }
                 }
+                // The engine writes the sealed request again before every send.
+                Fault::TamperThenBusy(..) => Fault::BusyForever,
                 // "Done" without passing it on: the firmware's earlier answer is still there.
                 Fault::Drop if answered => Fault::None,
                 // Passed on again, the firmware refuses a sequence number it has used.
@@ -500,9 +505,12 @@ mod tests {
     ) -> Result {
         // A script ending in the genuine answer runs exactly as the one without that entry.
         if len == 0 || script[len - 1] != Fault::None {
-            let busy = script[..len]
-                .iter()
-                .any(|f| matches!(f, Fault::BusyForever | Fault::ServedThen(Lie::Busy)));
+            let busy = script[..len].iter().any(|f| {
+                matches!(
+                    f,
+                    Fault::BusyForever | Fault::TamperThenBusy(..) | Fault::ServedThen(Lie::Busy)
+                )
+            });
             let mut all_unused = true;
             for start in STARTS {
                 for patient in [true, false] {

@@ -119,6 +119,8 @@ pub(crate) enum Fault {
     MsgSz(u16),
     /// XORs `mask` into byte `offset` of the request page before the firmware reads it.
     FlipRequest(usize, u8),
+    /// XORs `mask` into byte `offset` of the request page and answers BUSY.
+    TamperThenBusy(usize, u8),
     /// Serves, but seals the answer (with the right key: an authentic forgery) with one header
     /// field changed.
     Forge(Forgery),
@@ -419,6 +421,16 @@ impl Hypervisor for FakeFw {
         if self.exits.len() < 8 {
             let _ = self.exits.push(exit, GFP_KERNEL);
         }
+        if let Fault::TamperThenBusy(off, mask) = self.fault {
+            // The hypervisor owns the shared page: a resend must not carry its change.
+            let mut b = [0u8; 1];
+            if req.read_into(off, &mut b).is_ok() {
+                b[0] ^= mask;
+                let _ = req.write_from(off, &b);
+            }
+            return Outcome::Busy;
+        }
+        let req: &DecryptedPages = req;
         let served = |fw: &mut Self, resp: &mut DecryptedPages| match fw.serve(req, resp) {
             Ok(()) => Outcome::Done,
             Err(status) => Outcome::Error { exitinfo2: status },
@@ -448,7 +460,8 @@ impl Hypervisor for FakeFw {
                 self.fault = Fault::Busy(k - 1);
                 Outcome::Busy
             }
-            Fault::BusyForever => Outcome::Busy,
+            // (TamperThenBusy was answered above, while the page could still be written.)
+            Fault::BusyForever | Fault::TamperThenBusy(..) => Outcome::Busy,
             Fault::InvalidLen(n) | Fault::InvalidLenThen(n)
                 if exit == ExitCode::ExtGuestRequest =>
             {
