@@ -407,6 +407,77 @@ mod tests {
     }
 
     #[test]
+    fn certificate_buffers_past_four_pages_or_not_whole_pages_are_refused() -> Result {
+        // The engine's own bound (the ioctl checks it too): refused before anything is sealed.
+        let mut r = rig()?;
+        let mut certs = KVec::from_elem(0u8, 5 * 4096, GFP_KERNEL)?;
+        for len in [5 * 4096, 4097, 100] {
+            let mut out = [0u8; 4000];
+            let got = r.engine.send_with_certs(
+                ExitCode::ExtGuestRequest,
+                MsgType::ReportReq,
+                1,
+                &report_req(1),
+                &mut out,
+                &mut certs[..len],
+            );
+            assert_eq!(got.err(), Some(Failure::from(EINVAL)));
+        }
+        assert_eq!(r.engine.hv().calls, 0);
+        assert_eq!(r.engine.counter()?, 0);
+        assert!(!r.engine.is_disabled());
+        Ok(())
+    }
+
+    #[test]
+    fn h01_a_request_page_rewritten_during_busy_is_resent_as_sealed() -> Result {
+        let mut r = rig()?;
+        r.engine
+            .hv()
+            .set_script(&[Fault::TamperThenBusy(0x70, 0xff), Fault::None])?;
+        r.report(ExitCode::GuestRequest, 1).map_err(|f| f.err)?;
+        assert_eq!(r.engine.hv().calls, 2);
+        assert!(!r.engine.is_disabled());
+        assert!(r.clean());
+        Ok(())
+    }
+
+    #[test]
+    fn certificates_of_an_earlier_request_never_pass_for_this_ones() -> Result {
+        let mut r = rig()?;
+        let mut certs = KVec::from_elem(0u8, 2 * 4096, GFP_KERNEL)?;
+        let mut out = [0u8; 4000];
+        r.engine.hv().certs_pages = 2;
+        let ext = |r: &mut Rig, out: &mut [u8], certs: &mut [u8]| {
+            r.engine.send_with_certs(
+                ExitCode::ExtGuestRequest,
+                MsgType::ReportReq,
+                1,
+                &report_req(1),
+                out,
+                certs,
+            )
+        };
+        ext(&mut r, &mut out, &mut certs).map_err(|f| f.err)?;
+        assert!(certs.iter().any(|&b| b != 0));
+        // The host has no certificates any more: the answer comes with none.
+        r.engine.hv().certs_pages = 0;
+        ext(&mut r, &mut out, &mut certs).map_err(|f| f.err)?;
+        assert!(certs.iter().all(|&b| b == 0));
+        Ok(())
+    }
+
+    #[test]
+    fn an_answer_shorter_than_the_status_word_is_refused() -> Result {
+        let mut r = rig()?;
+        r.engine.hv().report_len = MSG_RSP_MIN_SIZE - 1;
+        let f = r.report(ExitCode::GuestRequest, 1).err();
+        assert_eq!(f, Some(failure(EBADMSG, 0)));
+        assert!(r.wiped());
+        Ok(())
+    }
+
+    #[test]
     fn requests_up_to_the_payload_size_are_sent_longer_ones_refused() -> Result {
         // 4001 bytes: refused before anything is sealed, the key kept.
         let mut r = rig()?;
