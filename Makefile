@@ -31,7 +31,7 @@ help:
 	@echo "make bench       boot the simulated guest with the C driver, then sevguest; latency,"
 	@echo "                 throughput, throttling, memory; writes Documentation/bench.md"
 	@echo "make compare     the kselftest suite for the C driver and sevguest -> Documentation/compare.md"
-	@echo "make mutants     broken variants of the driver, each must fail a test (about 2 h)"
+	@echo "make mutants     broken variants of the driver, each must fail a test (1.5-3 h)"
 	@echo "                 -> Documentation/mutants.md"
 	@echo "DRIVER=c         demo / simtest against the C sev-guest driver"
 	@echo "finer targets:   deps tree kernel module kunit selftest simtest pspsim-test lint clippy"
