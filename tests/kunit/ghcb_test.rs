@@ -35,6 +35,15 @@ mod tests {
         );
         assert_eq!(o, Outcome::InvalidLen { npages: 1 << 31 });
         assert_eq!(o.exitinfo2(), 0x1_0000_0000);
+        // Only with the ENOSPC core returns for it: any other failure carrying that exitinfo2
+        // is the error it is (the page count is not trusted then).
+        let o = decode(ExtGuestRequest, EIO.to_errno(), EXITINFO2_INVALID_LEN, 2);
+        assert_eq!(
+            o,
+            Outcome::Error {
+                exitinfo2: EXITINFO2_INVALID_LEN
+            }
+        );
     }
 
     #[test]
