@@ -316,6 +316,14 @@ impl Hv {
                 fired = true;
                 ReplyOpts {
                     short_msg_sz: Some(sz),
+                    ..ReplyOpts::default()
+                }
+            }
+            Plan::ReportSize(n) => {
+                fired = true;
+                ReplyOpts {
+                    report_size: Some(n),
+                    ..ReplyOpts::default()
                 }
             }
             _ => ReplyOpts::default(),

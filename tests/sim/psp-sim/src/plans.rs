@@ -63,6 +63,10 @@ pub enum Plan {
     Scribble,
     TamperReq,
     Short(u16),
+    /// R14: the PSP's own MSG_REPORT_RSP, authentic, with its `report_size`
+    /// field set to this (0, or past the message): a firmware bug no host can
+    /// make, which the driver must not turn into an empty or overlong report.
+    ReportSize(u32),
     /// R13 (all `Forge*`): the PSP serves the request, then the answer is
     /// sealed with the right VMPCK but one header field wrong, so its tag
     /// authenticates and only the header checks can catch it. None: a
@@ -180,6 +184,11 @@ pub const PLAN_HELP: &[(&str, &str, &str)] = &[
         "R12",
         "short[:SZ]",
         "genuine response honestly sealed with msg_sz SZ (default 0x20)",
+    ),
+    (
+        "R14",
+        "report-size:N",
+        "authentic MSG_REPORT_RSP whose report_size field says N (0, or past the message)",
     ),
     (
         "R13",
@@ -303,6 +312,7 @@ impl std::str::FromStr for Plan {
                 Some(a) => u16::try_from(num(a)?).map_err(|e| e.to_string())?,
                 None => 0x20,
             }),
+            "report-size" => Plan::ReportSize(field(need()?)?),
             "forge-type" => Plan::ForgeType(opt_field(arg)?),
             "forge-version" => Plan::ForgeVersion(opt_field(arg)?),
             "forge-size" => Plan::ForgeSize(num(need()?)?.min(u64::from(FORGE_SIZE_MAX)) as u16),
@@ -333,6 +343,7 @@ impl std::str::FromStr for Plan {
                 | Plan::Seqno(_)
                 | Plan::Oversize(_)
                 | Plan::Short(_)
+                | Plan::ReportSize(_)
                 | Plan::ForgeType(_)
                 | Plan::ForgeVersion(_)
                 | Plan::ForgeSize(_)
@@ -377,6 +388,7 @@ impl fmt::Display for Plan {
             Plan::Scribble => write!(f, "scribble"),
             Plan::TamperReq => write!(f, "tamper-req"),
             Plan::Short(s) => write!(f, "short:{s:#x}"),
+            Plan::ReportSize(n) => write!(f, "report-size:{n}"),
             Plan::ForgeType(None) => write!(f, "forge-type"),
             Plan::ForgeType(Some(t)) => write!(f, "forge-type:{t}"),
             Plan::ForgeVersion(None) => write!(f, "forge-version"),
@@ -460,6 +472,9 @@ mod tests {
         }
         assert_eq!("fw-error:1d".parse::<Plan>(), Ok(Plan::FwError(0x1d)));
         assert_eq!("short".parse::<Plan>(), Ok(Plan::Short(0x20)));
+        assert_eq!("report-size:0".parse::<Plan>(), Ok(Plan::ReportSize(0)));
+        assert!("report-size".parse::<Plan>().is_err());
+        assert!("report-size:0x100000000".parse::<Plan>().is_err());
         assert!("tamper-aad:0x60".parse::<Plan>().is_err());
         assert!("tamper-tag:16".parse::<Plan>().is_err());
         assert!("drop:1".parse::<Plan>().is_err());

@@ -53,6 +53,8 @@ pub struct Psp {
 pub struct ReplyOpts {
     /// Seal the response with this (smaller) msg_sz (FAULTS R12).
     pub short_msg_sz: Option<u16>,
+    /// Put this in a MSG_REPORT_RSP's report_size field (FAULTS R14).
+    pub report_size: Option<u32>,
 }
 
 /// The one header field an authentic forgery (FAULTS R13) gets wrong, with
@@ -191,7 +193,11 @@ impl Psp {
         let pt = msg::open(&self.vmpck[v], page).ok_or(FW_ERR_AUTH)?;
         let (payload, mut msg_sz) = match (hdr.msg_type, hdr.msg_version) {
             (msg::MSG_REPORT_REQ, 1) if pt.len() >= REPORT_REQ_SIZE => {
-                (self.report(&pt), REPORT_RSP_SIZE)
+                let mut rsp = self.report(&pt);
+                if let Some(n) = opts.report_size {
+                    put32(&mut rsp, 4, n);
+                }
+                (rsp, REPORT_RSP_SIZE)
             }
             (msg::MSG_KEY_REQ, 1 | 2) if pt.len() >= KEY_REQ_MIN_SIZE => {
                 (self.derived_key(&pt), KEY_RSP_SIZE)

@@ -689,6 +689,22 @@ fn plan_tamper_req_and_short() {
 }
 
 #[test]
+fn plan_report_size_rewrites_only_that_field_authentically() {
+    let page = report_req(1, 0, &[9; 64]);
+    let (_, gpt) = open_rsp(&genuine(&page));
+    for n in [0u32, 0x1000, u32::MAX] {
+        let (hv, r) = one(&format!("report-size:{n}"), plain(1, page));
+        assert_eq!((r.hdr.exitinfo2, r.hdr.flags), (0, F_WRITE_RESP));
+        let (h, pt) = open_rsp(&r.hdr.resp_page);
+        assert_eq!((h.seqno, h.msg_type, h.msg_sz), (2, 6, gpt.len() as u16));
+        assert_eq!(le32(&pt, 4), n);
+        assert_eq!(pt[..4], gpt[..4]);
+        assert_eq!(pt[8..], gpt[8..]);
+        assert_eq!(hv.stats().iv_reuse, 0);
+    }
+}
+
+#[test]
 fn plan_after_and_count() {
     let mut hv = Hv::new(
         new_psp(0),
