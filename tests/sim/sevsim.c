@@ -64,6 +64,15 @@ static unsigned int scribble_ms = 50;
 module_param(scribble_ms, uint, 0444);
 MODULE_PARM_DESC(scribble_ms, "How long SEVSIM_F_SCRIBBLE keeps rewriting a response page");
 
+/*
+ * N: the sev-guest device is registered but the request hook is not, as
+ * when something other than an SNP guest's platform code registers a device
+ * of that name. The guest drivers must then refuse to probe.
+ */
+static bool emulate = true;
+module_param(emulate, bool, 0444);
+MODULE_PARM_DESC(emulate, "Register the request hook (N: the sev-guest device alone, which the drivers must refuse)");
+
 /* The secrets page fields this module fills (struct snp_secrets_page). */
 #define SECRETS_VERSION		3
 #define SECRETS_FMS		0x00a00f11	/* family 19h, model 01h, stepping 1 */
@@ -566,7 +575,7 @@ static int __init sevsim_init(void)
 	if (ret)
 		goto e_unmap;
 
-	ret = snp_sim_register(&sevsim_ops);
+	ret = emulate ? snp_sim_register(&sevsim_ops) : 0;
 	if (ret)
 		goto e_wipe;
 
@@ -601,7 +610,8 @@ e_pdev:
 e_notifier:
 	bus_unregister_notifier(&platform_bus_type, &sevsim_bus_nb);
 e_sim:
-	snp_sim_unregister(&sevsim_ops);
+	if (emulate)
+		snp_sim_unregister(&sevsim_ops);
 e_wipe:
 	memset_io(secrets, 0, PAGE_SIZE);
 	memzero_explicit(&platform, sizeof(platform));
@@ -621,7 +631,8 @@ static void __exit sevsim_exit(void)
 	platform_device_unregister(pdev);
 	bus_unregister_notifier(&platform_bus_type, &sevsim_bus_nb);
 	/* Waits for a request still inside the hook. */
-	snp_sim_unregister(&sevsim_ops);
+	if (emulate)
+		snp_sim_unregister(&sevsim_ops);
 	mutex_lock(&issue_lock);
 	scribble_stop();
 	mutex_unlock(&issue_lock);
