@@ -43,6 +43,7 @@ EXPECTED = {
     "R11": "PSP error -> -EIO; wiped",
     "R12": "success, the rest zero-filled",
     "R13": "-EBADMSG; wiped (each header field checked, not only the tag)",
+    "R14": "configfs-tsm: -EINVAL / -ENOMEM, never an empty or overlong outblob; key kept",
     "K01": "last usable seqno works; next -EIO before exposure; key kept",
     "K02": "probe refuses with a clear message",
     "K03": "header carries the id; that key used; privlevel_floor = id",
@@ -50,9 +51,10 @@ EXPECTED = {
     "K05": "same id refused; another works; counter continues",
     "K06": "while exposed, the stored counter is already past the request's and its answer's IVs",
     "K07": "odd counter refused before exposure (probe and per request), clear message; key kept",
+    "K08": "a sev-guest device without SNP: probe refused, no device",
     "U01": "-EINVAL; no write-back",
     "U02": "-EINVAL",
-    "U03": "-EFAULT; key kept",
+    "U03": "-EFAULT (read-only argument: the write-back failed); key kept",
     "U04": "-EFAULT; counter consumed; key kept",
     "U05": "-ENOTTY",
     "U06": "-EINVAL / -EFAULT",
@@ -61,6 +63,8 @@ EXPECTED = {
     "U09": "works",
     "U10": "others (ioctl, configfs-tsm) served during the stall; nothing of the stalled caller sealed",
     "U11": "killed waiters return promptly; none of theirs reaches the host; no hung-task report",
+    "U12": "SVSM attestation asked for at VMPL0: never a plain report",
+    "U13": "each slab allocation failed in turn: -ENOMEM or success, nothing cut short; key kept",
     "C01": "each caller gets its REPORT_DATA; seqnos strictly +2",
     "C02": "same as C01",
     "C03": "refused or clean; no use-after-free",
@@ -132,6 +136,35 @@ CLASSES = [
          r"^not run: C 6\.12 use-after-free", r"^run:",
          "C frees its certificate buffer under an in-flight configfs-tsm report (KASAN "
          "use-after-free): for C that race runs only with sevtest_c03_tsm=1"),
+    Rule("R14", r"^report_size=0$", C_WEAKNESS,
+         r"^configfs=0 outblob=0 ", r"^configfs=EINVAL outblob=0 ",
+         "C hands out an empty outblob when the firmware's answer says its report is "
+         "0 bytes long"),
+    Rule("R14", r"^report_size=0xfa0$", C_WEAKNESS,
+         r"^configfs=0 outblob=4000 ", r"^configfs=ENOMEM outblob=0 ",
+         "C hands out 4000 bytes (the report and what follows it in its buffer) when the "
+         "firmware's answer claims a 4000-byte report"),
+    Rule("R14", r"^report_size=0xffffffe1$", C_WEAKNESS,
+         r"^not run: ", r"^configfs=ENOMEM outblob=0 ",
+         "C's 32-bit bound check wraps and it asks kvzalloc for 4 GiB (a WARN, which "
+         "panics these guests): run against sevguest only"),
+    Rule("K08", None, OUR_CHOICE,
+         r"^load=ENODEV bound=no device=absent", r"^load=0 bound=no device=absent",
+         "as K02: the module loads where probe refuses the device"),
+    Rule("U12", None, OUR_CHOICE,
+         r"^attribute=absent outblob=- ", r"^attribute=written outblob=EINVAL \(0 bytes\)",
+         "a known gap, not a design: sevguest shows the SVSM attributes at VMPL0 until it "
+         "implements SVSM attestation, and refuses such a report there"),
+    Rule("U13", r"^(report|key|ext)$", C_WEAKNESS,
+         r"^allocation-sites=[1-9]\d* enomem=\d+ wipes=[1-9]",
+         r"^allocation-sites=0 enomem=0 wipes=0$",
+         "C allocates on every request, and when the allocation it makes to open the "
+         "answer fails it wipes the key (attestation lost until reboot); sevguest's "
+         "ioctls allocate nothing"),
+    Rule("U13", r"^configfs$", C_WEAKNESS,
+         r"^allocation-sites=\d+ enomem=\d+ wipes=[1-9]", r"^allocation-sites=\d+ enomem=\d+ wipes=0$",
+         "as for the ioctls: one of C's allocations on this path wipes the key when it "
+         "fails; sevguest's fail with -ENOMEM and keep it"),
     Rule("K02", None, OUR_CHOICE,
          r"^load=ENODEV device=absent", r"^load=0 device=absent",
          "sevguest is an ordinary platform driver: the module loads, probe refuses the "

@@ -579,6 +579,63 @@ TEST_F_TIMEOUT(plat, R13_authentic_forgery, 300)
 /* ---- K: sequence counter and keys --------------------------------------- */
 
 /*
+ * R14: the firmware's own answer, authentic, says the report in it is 0 bytes
+ * long, or longer than the message (a firmware bug, beyond any host): a
+ * configfs-tsm reader gets an error, never an empty or overlong report. The
+ * answer itself is the firmware's, so the key is kept. C 6.12 hands out an
+ * empty outblob for 0 and 4000 bytes (the report and what follows it) for
+ * 4000; for 0xffffffe1 its 32-bit bound check wraps and it asks kvzalloc for
+ * 4 GiB, a WARN (these guests panic on one), so that size runs on sevguest only.
+ */
+TEST_F_TIMEOUT(plat, R14_report_size_lie, 120)
+{
+	static const uint32_t sizes[] = { 0, 4000, 0xffffffe1 };
+	static const int want[] = { -EINVAL, -ENOMEM, -ENOMEM };
+	uint8_t plan[64], out[8192];
+	char name[32];
+	long long faults;
+	size_t len;
+	uint32_t c;
+	unsigned int i;
+	int rc;
+
+	ASSERT_EQ(0, slot_next(&self->s));
+	for (i = 0; i < 3; i++) {
+		if (is_c() && sizes[i] > 4096) {
+			printf("row: R14 c report_size=%#x -> not run: C 6.12 asks kvzalloc for 4 GiB "
+			       "(a WARN)\n", sizes[i]);
+			continue;
+		}
+		snprintf(name, sizeof(name), "report-size:%u", sizes[i]);
+		ASSERT_EQ(0, fault_data(name, plan));
+		c = seqno_of(0);
+		faults = psp_faults();
+		len = sizeof(out);
+		memset(out, 0xa5, sizeof(out));
+		rc = tsm_report("sevtest-r14", plan, -1, out, &len);
+		printf("row: R14 %s report_size=%#x -> configfs=%s outblob=%zu counter=%+d key=%s\n",
+		       env.driver, sizes[i], rc_name(rc), len, (int)(seqno_of(0) - c),
+		       key_wiped(0) ? "wiped" : "kept");
+		EXPECT_EQ(1, psp_faults() - faults);
+		EXPECT_EQ(c + 2, seqno_of(0));
+		EXPECT_EQ(0, key_wiped(0));
+		if (is_c()) {
+			EXPECT_EQ(0, rc);
+			EXPECT_EQ(sizes[i], len);
+		} else {
+			EXPECT_EQ(want[i], rc);
+			EXPECT_EQ(0U, len);
+		}
+	}
+	/* A genuine report on the same key. */
+	rand_bytes(plan, 64);
+	len = sizeof(out);
+	EXPECT_EQ(0, tsm_report("sevtest-r14", plan, -1, out, &len));
+	EXPECT_TRUE(outblob_ok(out, len, plan));
+	EXPECT_EQ(0, iv_reuse());
+}
+
+/*
  * K01: the 32-bit counter at its end. The bridge starts the secrets page's
  * counters and the PSP's counts at msg_seqno=N. Stored N means the next
  * request uses N + 1; the last usable request seqno is 0xfffffffe (C: the
@@ -798,6 +855,33 @@ TEST_F_TIMEOUT(plat, K07_odd_counter, 120)
 		EXPECT_TRUE(report_ok(&r, data));
 		EXPECT_EQ(c + 2, seqno_of(self->s.id));
 	}
+}
+
+/*
+ * K08: a sev-guest device where there is no SNP guest (something other than
+ * the platform code registered it; here the simulated platform's device with
+ * its request hook left out): both drivers refuse to probe, so no
+ * /dev/sev-guest maps the "secrets page" it names and no report provider
+ * registers.
+ */
+TEST_F_TIMEOUT(plat, K08_device_without_snp, 60)
+{
+	bool bound;
+	int ld, fd;
+
+	ASSERT_EQ(0, plat_start_with("emulate=N", NULL));
+	ASSERT_EQ(0, access("/sys/bus/platform/devices/sev-guest", F_OK));
+	ld = drv_load(0);
+	fd = open(DEV_PATH, O_RDWR);
+	bound = !access("/sys/bus/platform/devices/sev-guest/driver", F_OK);
+	printf("row: K08 %s device-without-snp -> load=%s bound=%s device=%s\n", env.driver,
+	       rc_name(ld), bound ? "yes" : "no", fd >= 0 ? "present" : "absent");
+	EXPECT_GT(0, fd);
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_FALSE(bound);
+	if (fd >= 0)
+		close(fd);
+	drv_unload();
 }
 
 /* The privlevel_floor configfs-tsm shows, -1 if unreadable. */
@@ -1031,6 +1115,7 @@ TEST_F(dev, U03_bad_pointers)
 	struct snp_ext_report_req ext = {
 		.certs_address = (uintptr_t)certs, .certs_len = sizeof(certs) };
 	uintptr_t bad[2] = { (uintptr_t)unmapped_addr(), KADDR };
+	struct snp_guest_request_ioctl *ro;
 	struct snap s;
 	int i, b, rc;
 
@@ -1045,6 +1130,24 @@ TEST_F(dev, U03_bad_pointers)
 		printf("row: U03 %s arg=%s -> ret=%s\n", env.driver, b ? "kernel" : "unmapped",
 		       rc_name(rc));
 	}
+	/*
+	 * The argument readable but not writable: the request fails (no
+	 * req_data) and so does its write-back, which the caller must hear
+	 * about (EFAULT, as in C): its exitinfo2 was not updated.
+	 */
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	*ro = (struct snp_guest_request_ioctl){ .msg_version = 1, .exitinfo2 = NOWB };
+	ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
+	s = snap_take();
+	for (i = 0; i < 3; i++) {
+		rc = xioctl(self->fd, cmds[i], ro);
+		EXPECT_EQ(-EFAULT, rc);
+		EXPECT_EQ(NOWB, ro->exitinfo2);
+	}
+	EXPECT_NOTHING_EXPOSED(s);
+	printf("row: U03 %s arg=read-only -> ret=%s\n", env.driver, rc_name(rc));
+	munmap(ro, 4096);
 	/* req_data: refused before anything is sealed. */
 	for (b = 0; b < 2; b++) {
 		s = snap_take();
@@ -1235,6 +1338,177 @@ TEST_F(dev, U09_read_only_open)
 	EXPECT_EQ(0, do_key(fd, 0x3f, 0, &r));
 	printf(" key=%s\n", rc_name(r.rc));
 	close(fd);
+}
+
+/*
+ * U12: configfs-tsm asked for SVSM attestation on a guest without an SVSM
+ * (VMPL0) is never answered with a plain report. C 6.12 hides the attribute
+ * there; sevguest still shows it and refuses the report.
+ */
+TEST_F(dev, U12_svsm_attestation_unavailable)
+{
+	static uint8_t out[8192];
+	size_t len = 0;
+	struct snap s = snap_take();
+	int w, rc = 1;
+
+	ASSERT_EQ(0, mkdir(TSM_DIR "/sevtest-u12", 0755));
+	w = tsm_write("sevtest-u12", "service_provider", "svsm", 4);
+	if (!w) {
+		ASSERT_EQ(0, tsm_write("sevtest-u12", "inblob", self->data, 64));
+		len = sizeof(out);
+		rc = tsm_read("sevtest-u12", "outblob", out, &len);
+	}
+	rmdir(TSM_DIR "/sevtest-u12");
+	printf("row: U12 %s service_provider=svsm -> attribute=%s outblob=%s (%zu bytes)\n",
+	       env.driver, w ? "absent" : "written", w ? "-" : rc_name(rc), len);
+	if (is_c()) {
+		EXPECT_EQ(-ENOENT, w);
+	} else {
+		EXPECT_EQ(0, w);
+		EXPECT_EQ(-EINVAL, rc);
+		EXPECT_EQ(0U, len);
+	}
+	EXPECT_NOTHING_EXPOSED(s);
+	EXPECT_STILL_WORKS();
+}
+
+/* One ioctl of kind I (report, key, ext with room for certificates) with fixed buffers. */
+static int u13_request(int fd, int i, const uint8_t data[64], struct res *r)
+{
+	static uint8_t certs[0x4000];
+
+	switch (i) {
+	case 0:
+		return do_report(fd, data, 0, r);
+	case 1:
+		return do_key(fd, 0, 0, r);
+	default:
+		return do_ext(fd, data, sizeof(certs), certs, r);
+	}
+}
+
+/* A new platform and driver, and a fresh file, after C wiped the key (U13). */
+static void dev_restart(struct __test_metadata *_metadata, int *fd)
+{
+	close(*fd);
+	ASSERT_EQ(0, plat_start(NULL));
+	ASSERT_EQ(0, drv_load(-1));
+	*fd = dev_open();
+	ASSERT_LE(0, *fd);
+}
+
+/*
+ * U13: every slab allocation a request makes, failed in turn (fail-nth; a
+ * failed page allocation could wake the OOM killer inside the test itself):
+ * the request ends in -ENOMEM or success, never with a report or certificate
+ * table cut short or left out, and the key keeps working. sevguest's ioctls
+ * allocate nothing, so nothing can fail there. C 6.12 allocates its AEAD
+ * request per message: when that fails while it opens the answer, it wipes
+ * the key (recorded as wipes=, then the platform restarts and the enumeration
+ * goes on).
+ */
+TEST_F_TIMEOUT(dev, U13_allocation_failures, 600)
+{
+	static uint8_t out[8192], aux[0x4000], ref_aux[0x4000];
+	static const char *const kinds[] = { "report", "key", "ext", "configfs" };
+	int i, n, left, rc, sites[4] = { -1, -1, -1, -1 }, failed[4] = { 0 }, wipes[4] = { 0 };
+	size_t len, alen, ref_len = sizeof(ref_aux);
+	uint8_t data[64];
+	struct res r;
+
+	ASSERT_TRUE(failslab_ready());
+	/* Every user page the armed calls touch is mapped now. */
+	memset(out, 0, sizeof(out));
+	memset(aux, 0, sizeof(aux));
+	u13_request(self->fd, 2, self->data, &r);
+	for (i = 0; i < 3; i++) {
+		for (n = 1; n <= 64; n++) {
+			rand_bytes(data, 64);
+			ASSERT_EQ(0, fail_nth_arm(n));
+			rc = u13_request(self->fd, i, data, &r);
+			left = fail_nth_left();
+			ASSERT_EQ(0, fail_nth_arm(0));
+			if (key_wiped(0) == 1) {
+				wipes[i]++;
+				EXPECT_TRUE(is_c()) TH_LOG("%s, allocation %d: key wiped (%s)", kinds[i],
+							   n, rc_name(rc));
+				dev_restart(_metadata, &self->fd);
+				continue;
+			}
+			EXPECT_TRUE(rc == 0 || rc == -ENOMEM) TH_LOG("%s, allocation %d: %s", kinds[i],
+								    n, rc_name(rc));
+			if (rc == 0 && i != 1)
+				EXPECT_TRUE(report_ok(&r, data)) TH_LOG("%s, allocation %d", kinds[i], n);
+			EXPECT_STILL_WORKS();
+			if (left) {
+				sites[i] = n - left;
+				break;
+			}
+			failed[i] += rc == -ENOMEM;
+		}
+	}
+
+	ASSERT_EQ(0, mkdir(TSM_DIR "/sevtest-u13", 0755));
+	ASSERT_EQ(0, tsm_write("sevtest-u13", "inblob", self->data, 64));
+	len = sizeof(out);
+	ASSERT_EQ(0, tsm_read("sevtest-u13", "outblob", out, &len));
+	ASSERT_TRUE(outblob_ok(out, len, self->data));
+	ASSERT_EQ(0, tsm_read("sevtest-u13", "auxblob", ref_aux, &ref_len));
+	ASSERT_LT(0U, ref_len);
+	for (n = 1; n <= 200; n++) {
+		rand_bytes(data, 64);
+		ASSERT_EQ(0, tsm_write("sevtest-u13", "inblob", data, 64));
+		len = sizeof(out);
+		ASSERT_EQ(0, fail_nth_arm(n));
+		rc = tsm_read("sevtest-u13", "outblob", out, &len);
+		left = fail_nth_left();
+		ASSERT_EQ(0, fail_nth_arm(0));
+		if (key_wiped(0) == 1) {
+			wipes[3]++;
+			EXPECT_TRUE(is_c()) TH_LOG("configfs, allocation %d: key wiped (%s)", n,
+						   rc_name(rc));
+			/* A provider cannot register while report items exist. */
+			rmdir(TSM_DIR "/sevtest-u13");
+			dev_restart(_metadata, &self->fd);
+			ASSERT_EQ(0, mkdir(TSM_DIR "/sevtest-u13", 0755));
+			continue;
+		}
+		EXPECT_TRUE(rc == 0 || rc == -ENOMEM) TH_LOG("configfs, allocation %d: %s", n,
+							    rc_name(rc));
+		if (rc) {
+			failed[3]++;
+			/* Not generated, or generated and kept: either way the next read has it. */
+			len = sizeof(out);
+			EXPECT_EQ(0, tsm_read("sevtest-u13", "outblob", out, &len));
+		}
+		EXPECT_TRUE(outblob_ok(out, len, data)) TH_LOG("configfs, allocation %d: %zu bytes",
+								n, len);
+		alen = sizeof(aux);
+		EXPECT_EQ(0, tsm_read("sevtest-u13", "auxblob", aux, &alen));
+		EXPECT_TRUE(alen == ref_len && !memcmp(aux, ref_aux, ref_len))
+			TH_LOG("configfs, allocation %d: auxblob %zu bytes, %zu expected", n, alen,
+			       ref_len);
+		if (left) {
+			sites[3] = n - left;
+			break;
+		}
+	}
+	rmdir(TSM_DIR "/sevtest-u13");
+	EXPECT_EQ(0, key_wiped(0));
+	EXPECT_EQ(0, iv_reuse());
+	for (i = 0; i < 4; i++) {
+		printf("row: U13 %s %s -> allocation-sites=%d enomem=%d wipes=%d\n", env.driver,
+		       kinds[i], sites[i], failed[i], wipes[i]);
+		/* -1: still failing at the last count tried, so not every site was reached. */
+		EXPECT_LE(0, sites[i]) TH_LOG("%s: more allocation sites than tried", kinds[i]);
+	}
+	/* configfs itself allocates: the injection reached the path at all. */
+	EXPECT_LT(0, sites[3]);
+	if (!is_c()) {
+		for (i = 0; i < 3; i++)
+			EXPECT_EQ(0, sites[i]) TH_LOG("%s allocates on the request path", kinds[i]);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -500,6 +500,101 @@ out:
 	return r;
 }
 
+/* Writes LEN bytes of BUF to the configfs-tsm attribute report/NAME/ATTR: 0 or -errno. */
+static int tsm_write(const char *name, const char *attr, const void *buf, size_t len)
+{
+	char path[192];
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), TSM_DIR "/%s/%s", name, attr);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, len) != (ssize_t)len)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* Reads report/NAME/ATTR into OUT (*LEN its size, then what was read): 0 or -errno. */
+static int tsm_read(const char *name, const char *attr, uint8_t *out, size_t *len)
+{
+	char path[192];
+	size_t got = 0;
+	int fd, n = 0, r = 0;
+
+	snprintf(path, sizeof(path), TSM_DIR "/%s/%s", name, attr);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	while (got < *len && (n = read(fd, out + got, *len - got)) > 0)
+		got += n;
+	if (n < 0)
+		r = -errno;
+	close(fd);
+	*len = got;
+	return r;
+}
+
+/* An outblob that is the whole report for DATA (configfs-tsm: no MSG_REPORT_RSP header). */
+static bool outblob_ok(const uint8_t *out, size_t len, const uint8_t data[64])
+{
+	return len == 1184 && !memcmp(out + RPT_DATA, data, 64);
+}
+
+/* ---- injected allocation failures (CONFIG_FAILSLAB) --------------------- */
+
+/*
+ * Lets fail-nth fail GFP_KERNEL slab allocations too (by default only those
+ * that cannot sleep), without a stack dump per failure: false if the kernel
+ * has no fault injection.
+ */
+static bool failslab_ready(void)
+{
+	int fd = open("/sys/kernel/debug/failslab/ignore-gfp-wait", O_WRONLY);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = write(fd, "N", 1) == 1;
+	close(fd);
+	fd = open("/sys/kernel/debug/failslab/verbose", O_WRONLY);
+	if (fd < 0)
+		return false;
+	ok = ok && write(fd, "0", 1) == 1;
+	close(fd);
+	return ok;
+}
+
+/*
+ * This thread's /proc/thread-self/fail-nth, opened once: opening it between
+ * arming and reading would itself allocate, and count.
+ */
+static int fail_fd = -1;
+
+/* Arms this thread's fail-nth: its Nth fault-injectable allocation from now fails (0: none). */
+static int fail_nth_arm(int n)
+{
+	char buf[16];
+
+	if (fail_fd < 0)
+		fail_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fail_fd < 0)
+		return -errno;
+	snprintf(buf, sizeof(buf), "%d", n);
+	return write(fail_fd, buf, strlen(buf)) < 0 ? -errno : 0;
+}
+
+/* What is left of the count fail_nth_arm() set: 0 once the failure was injected. */
+static int fail_nth_left(void)
+{
+	char buf[16] = "";
+
+	if (fail_fd < 0 || pread(fail_fd, buf, sizeof(buf) - 1, 0) <= 0)
+		return -1;
+	return atoi(buf);
+}
+
 
 struct res {
 	int rc;			/* 0, -errno, or the positive value the ioctl returned */
