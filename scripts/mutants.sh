@@ -12,7 +12,9 @@
 #
 # MUTANTS_ONLY=m001,m017 runs just those (the other results are kept); MUTANTS_TABLE_ONLY=1
 # rewrites the table from the last results; MUTANTS_SELFTESTS sets the guest's command line
-# for the kselftest stage (default "sevtest_only=sevguest_test,sevguest_conc").
+# for the kselftest stage (default "sevtest_only=sevguest_test,sevguest_conc"); MUTANTS_KUNIT=0
+# with MUTANTS_SELFTESTS_STAGE=1 goes straight to the kselftest stage, for mutants an earlier
+# run's KUnit stage let live.
 source "$(dirname "$0")/lib.sh"
 init_cache
 
@@ -121,8 +123,11 @@ if [ "${MUTANTS_TABLE_ONLY:-0}" != 1 ]; then
 	# The copied build's dependency files name the original tree: build once from this one.
 	touch "$tree"/*.rs
 	trap 'restore "$tree"; [ "${MUTANTS_SELFTESTS_STAGE:-0}" != 1 ] || { restore "$KTREE/$DRIVER_SUBDIR"; "$REPO/scripts/build.sh" module >/dev/null 2>&1; }' EXIT
-	say "baseline: KUnit on the unmodified driver ($total mutants to run after it)"
-	if ! why=$(kunit_run baseline); then
+	kunit=${MUTANTS_KUNIT:-1}
+	[ "$kunit" = 1 ] || [ "${MUTANTS_SELFTESTS_STAGE:-0}" = 1 ] ||
+		die "MUTANTS_KUNIT=0 runs the kselftest stage only: set MUTANTS_SELFTESTS_STAGE=1"
+	[ "$kunit" = 0 ] || say "baseline: KUnit on the unmodified driver ($total mutants to run after it)"
+	if [ "$kunit" = 1 ] && ! why=$(kunit_run baseline); then
 		die "the unmodified driver fails KUnit ($why): $work/baseline.kunit.log"
 	fi
 	# A partial run (MUTANTS_ONLY) replaces those mutants' results and keeps the others'.
@@ -155,7 +160,7 @@ if [ "${MUTANTS_TABLE_ONLY:-0}" != 1 ]; then
 			    text = "\n".join(lines)
 			open(path, "w").write(text)
 		EOF
-		if by=$(kunit_run "$id"); then
+		if [ "$kunit" = 0 ] || by=$(kunit_run "$id"); then
 			by=""
 			if [ "${MUTANTS_SELFTESTS_STAGE:-0}" = 1 ] && ! by=$(selftests_run "$id"); then
 				:
