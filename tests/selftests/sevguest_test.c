@@ -1399,16 +1399,17 @@ static void dev_restart(struct __test_metadata *_metadata, int *fd)
 }
 
 /*
- * U13: every slab allocation a request makes, failed in turn (fail-nth; a
- * failed page allocation could wake the OOM killer inside the test itself):
- * the request ends in -ENOMEM or success, never with a report or certificate
+ * U13: every slab allocation a request makes, failed in turn together with
+ * the next one (a retried allocation fails too), then with every one after
+ * it, as when memory stays short (fail-nth and failslab's task filter; a failed page allocation could wake the OOM killer inside the
+ * test itself): the request ends in -ENOMEM or success, never with a report or certificate
  * table cut short or left out, and the key keeps working. sevguest's ioctls
  * allocate nothing, so nothing can fail there. C 6.12 allocates its AEAD
  * request per message: when that fails while it opens the answer, it wipes
  * the key (recorded as wipes=, then the platform restarts and the enumeration
  * goes on).
  */
-TEST_F_TIMEOUT(dev, U13_allocation_failures, 600)
+static void u13_run(struct __test_metadata *_metadata, FIXTURE_DATA(dev) *self, int more)
 {
 	static uint8_t out[8192], aux[0x4000], ref_aux[0x4000];
 	static const char *const kinds[] = { "report", "key", "ext", "configfs" };
@@ -1425,10 +1426,10 @@ TEST_F_TIMEOUT(dev, U13_allocation_failures, 600)
 	for (i = 0; i < 3; i++) {
 		for (n = 1; n <= 64; n++) {
 			rand_bytes(data, 64);
-			ASSERT_EQ(0, fail_nth_arm(n));
+			ASSERT_EQ(0, fail_from_arm(n, more));
 			rc = u13_request(self->fd, i, data, &r);
 			left = fail_nth_left();
-			ASSERT_EQ(0, fail_nth_arm(0));
+			ASSERT_EQ(0, fail_from_arm(0, 0));
 			if (key_wiped(0) == 1) {
 				wipes[i]++;
 				EXPECT_TRUE(is_c()) TH_LOG("%s, allocation %d: key wiped (%s)", kinds[i],
@@ -1460,10 +1461,10 @@ TEST_F_TIMEOUT(dev, U13_allocation_failures, 600)
 		rand_bytes(data, 64);
 		ASSERT_EQ(0, tsm_write("sevtest-u13", "inblob", data, 64));
 		len = sizeof(out);
-		ASSERT_EQ(0, fail_nth_arm(n));
+		ASSERT_EQ(0, fail_from_arm(n, more));
 		rc = tsm_read("sevtest-u13", "outblob", out, &len);
 		left = fail_nth_left();
-		ASSERT_EQ(0, fail_nth_arm(0));
+		ASSERT_EQ(0, fail_from_arm(0, 0));
 		if (key_wiped(0) == 1) {
 			wipes[3]++;
 			EXPECT_TRUE(is_c()) TH_LOG("configfs, allocation %d: key wiped (%s)", n,
@@ -1498,8 +1499,9 @@ TEST_F_TIMEOUT(dev, U13_allocation_failures, 600)
 	EXPECT_EQ(0, key_wiped(0));
 	EXPECT_EQ(0, iv_reuse());
 	for (i = 0; i < 4; i++) {
-		printf("row: U13 %s %s -> allocation-sites=%d enomem=%d wipes=%d\n", env.driver,
-		       kinds[i], sites[i], failed[i], wipes[i]);
+		printf("row: U13 %s %s %s -> allocation-sites=%d enomem=%d wipes=%d\n",
+		       env.driver, kinds[i], more < 0 ? "all-after" : "two", sites[i], failed[i],
+		       wipes[i]);
 		/* -1: still failing at the last count tried, so not every site was reached. */
 		EXPECT_LE(0, sites[i]) TH_LOG("%s: more allocation sites than tried", kinds[i]);
 	}
@@ -1509,6 +1511,13 @@ TEST_F_TIMEOUT(dev, U13_allocation_failures, 600)
 		for (i = 0; i < 3; i++)
 			EXPECT_EQ(0, sites[i]) TH_LOG("%s allocates on the request path", kinds[i]);
 	}
+}
+
+TEST_F_TIMEOUT(dev, U13_allocation_failures, 600)
+{
+	/* The Nth and the next (a retried allocation fails too), then the Nth and all after. */
+	u13_run(_metadata, self, 1);
+	u13_run(_metadata, self, -1);
 }
 
 TEST_HARNESS_MAIN

@@ -544,48 +544,78 @@ static bool outblob_ok(const uint8_t *out, size_t len, const uint8_t data[64])
 
 /* ---- injected allocation failures (CONFIG_FAILSLAB) --------------------- */
 
-/*
- * Lets fail-nth fail GFP_KERNEL slab allocations too (by default only those
- * that cannot sleep), without a stack dump per failure: false if the kernel
- * has no fault injection.
- */
-static bool failslab_ready(void)
+/* Writes VAL to the debugfs knob failslab/NAME: true on success. */
+static bool failslab_set(const char *name, const char *val)
 {
-	int fd = open("/sys/kernel/debug/failslab/ignore-gfp-wait", O_WRONLY);
+	char path[96];
+	int fd;
 	bool ok;
 
+	snprintf(path, sizeof(path), "/sys/kernel/debug/failslab/%s", name);
+	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return false;
-	ok = write(fd, "N", 1) == 1;
-	close(fd);
-	fd = open("/sys/kernel/debug/failslab/verbose", O_WRONLY);
-	if (fd < 0)
-		return false;
-	ok = ok && write(fd, "0", 1) == 1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
 	close(fd);
 	return ok;
 }
 
 /*
- * This thread's /proc/thread-self/fail-nth, opened once: opening it between
- * arming and reading would itself allocate, and count.
+ * Sets failslab up for fail_from_arm(): GFP_KERNEL allocations too (by
+ * default only those that cannot sleep), every allocation of a task that
+ * asked for it (make-it-fail), no stack dump per failure. False if the
+ * kernel has no fault injection.
  */
-static int fail_fd = -1;
+static bool failslab_ready(void)
+{
+	return failslab_set("ignore-gfp-wait", "N") && failslab_set("verbose", "0") &&
+	       failslab_set("task-filter", "Y") && failslab_set("probability", "100") &&
+	       failslab_set("interval", "1") && failslab_set("space", "0") &&
+	       failslab_set("times", "-1");
+}
 
-/* Arms this thread's fail-nth: its Nth fault-injectable allocation from now fails (0: none). */
-static int fail_nth_arm(int n)
+/*
+ * This thread's /proc/thread-self/fail-nth and make-it-fail, opened once:
+ * opening them between arming and reading would itself allocate, and count.
+ */
+static int fail_fd = -1, make_fd = -1;
+
+/*
+ * From this thread's Nth slab allocation on, fail MORE more (-1: every one)
+ * until fail_from_arm(0, 0). fail-nth alone fails only the Nth, and the
+ * kernel retries some allocations once (kvrealloc falls back from krealloc
+ * to kvmalloc), so a single failure can be absorbed where memory that stays
+ * short would not be; failing every later one hides a failure whose error
+ * is lost behind the next allocation's. The Nth fails through fail-nth, the
+ * rest through the task filter, limited by failslab's "times".
+ */
+static int fail_from_arm(int n, int more)
 {
 	char buf[16];
 
 	if (fail_fd < 0)
 		fail_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (fail_fd < 0)
+	if (make_fd < 0)
+		make_fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	if (fail_fd < 0 || make_fd < 0)
 		return -errno;
+	if (!n) {
+		/* Off first: nothing may fail after the call under test. */
+		if (write(make_fd, "0", 1) < 0 || write(fail_fd, "0", 1) < 0)
+			return -errno;
+		return 0;
+	}
+	/* "times" counts the Nth's failure too. */
+	snprintf(buf, sizeof(buf), "%d", more < 0 ? -1 : more + 1);
+	if (!failslab_set("times", buf))
+		return -EIO;
 	snprintf(buf, sizeof(buf), "%d", n);
-	return write(fail_fd, buf, strlen(buf)) < 0 ? -errno : 0;
+	if (write(fail_fd, buf, strlen(buf)) < 0 || write(make_fd, "1", 1) < 0)
+		return -errno;
+	return 0;
 }
 
-/* What is left of the count fail_nth_arm() set: 0 once the failure was injected. */
+/* What is left of the count fail_from_arm() set: 0 once the failures began. */
 static int fail_nth_left(void)
 {
 	char buf[16] = "";
@@ -594,7 +624,6 @@ static int fail_nth_left(void)
 		return -1;
 	return atoi(buf);
 }
-
 
 struct res {
 	int rc;			/* 0, -errno, or the positive value the ioctl returned */
