@@ -29,6 +29,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cc_platform.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -113,16 +115,18 @@ static struct sevsim_platform platform;	/* the firmware's copy */
 static struct platform_device *pdev;
 
 /*
- * SEVSIM_F_SCRIBBLE: rewrites a response page after the exit (R10), in turn
- * with the genuine answer, the genuine answer with one byte changed, and the
- * previous genuine answer the platform delivered (authentic too, for another
- * sequence number). A driver that reads the page twice (checks one version's
+ * SEVSIM_F_SCRIBBLE: rewrites a response page while the driver reads it
+ * (R10), with the genuine answer, the genuine answer with one byte changed,
+ * and the previous genuine answer the platform delivered (authentic too, for
+ * another sequence number), each picked at random and held a random few
+ * microseconds. A driver that reads the page twice (checks one version's
  * header, decrypts another) returns that previous answer as this one's.
  */
 static struct task_struct *scribbler;
 static u8 *scribble_copy;		/* the genuine page */
 static u8 *scribble_prev;		/* the previous genuine page delivered */
 static bool scribble_have_prev;
+static DECLARE_COMPLETION(scribble_running);
 #define SNP_MSG_HDR_SIZE	0x60
 #define SNP_MSG_SZ_OFFSET	0x36
 static phys_addr_t scribble_gpa;
@@ -135,10 +139,10 @@ static int scribble_fn(void *unused)
 	size_t used = SNP_MSG_HDR_SIZE +
 		      min_t(size_t, get_unaligned_le16(scribble_copy + SNP_MSG_SZ_OFFSET),
 			    PAGE_SIZE - SNP_MSG_HDR_SIZE);
-	unsigned int i = 0;
+	bool running = false;
 
 	while (page && !kthread_should_stop() && time_before(jiffies, end)) {
-		switch (i++ % 3) {
+		switch (get_random_u32_below(3)) {
 		case 0:
 			memcpy(page, scribble_copy, PAGE_SIZE);
 			break;
@@ -151,8 +155,19 @@ static int scribble_fn(void *unused)
 				memcpy(page, scribble_prev, PAGE_SIZE);
 			break;
 		}
+		if (!running) {
+			complete(&scribble_running);
+			running = true;
+		}
+		/*
+		 * Held a while: the driver's reads of the page see whole versions
+		 * as well as torn ones, and a switch can fall between two reads.
+		 */
+		ndelay(get_random_u32_below(3000));
 		cond_resched();
 	}
+	if (!running)
+		complete(&scribble_running);
 	if (page)
 		memunmap(page);
 	/* Wait to be stopped so that the task is never reaped under us. */
@@ -171,13 +186,26 @@ static void scribble_stop(void)
 
 static void scribble_start(phys_addr_t gpa)
 {
+	unsigned int cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+
 	scribble_gpa = gpa;
 	memcpy(scribble_copy, resp->resp_page, PAGE_SIZE);
-	scribbler = kthread_run(scribble_fn, NULL, "sevsim-scribble");
+	reinit_completion(&scribble_running);
+	scribbler = kthread_create(scribble_fn, NULL, "sevsim-scribble");
 	if (IS_ERR(scribbler)) {
 		pr_warn("cannot start the scribbler: %ld\n", PTR_ERR(scribbler));
 		scribbler = NULL;
+		return;
 	}
+	/*
+	 * On another CPU, and already writing when the guest driver goes on:
+	 * started after the exit and left to the scheduler, it ran after the
+	 * driver had copied the page, and raced nothing.
+	 */
+	if (cpu < nr_cpu_ids)
+		kthread_bind(scribbler, cpu);
+	wake_up_process(scribbler);
+	wait_for_completion(&scribble_running);
 }
 
 static int copy_to_guest(phys_addr_t gpa, const void *src, size_t len)
