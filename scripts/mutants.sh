@@ -3,18 +3,17 @@
 # make mutants: builds deliberately broken variants of the driver (scripts/mutants.py lists
 # them) and shows that each one fails a test. Each mutant is written into a copy of the
 # kernel tree of its own (the developer's tree and build folders are not touched, so other
-# targets can run meanwhile), its KUnit kernel is rebuilt incrementally and run. With
-# MUTANTS_SELFTESTS_STAGE=1 a mutant KUnit lets live is then built as the guest module in the
-# main tree and run against the kselftests on the simulated platform (nothing else may build
-# meanwhile). Survivors listed in tests/mutants/equivalent.txt (with the reason) count as
-# equivalent. Writes Documentation/mutants.md, whose last line is
+# targets can run meanwhile), its KUnit kernel is rebuilt incrementally and run. A mutant
+# KUnit lets live is then built as the guest module in the main tree and run against the
+# kselftests on the simulated platform (nothing else may build meanwhile;
+# MUTANTS_SELFTESTS_STAGE=0 leaves this stage out). Survivors listed in
+# tests/mutants/equivalent.txt (with the reason) count as equivalent. Writes Documentation/mutants.md, whose last line is
 #   mutants: N generated, N killed, N equivalent, N survived
 #
 # MUTANTS_ONLY=m001,m017 runs just those (the other results are kept); MUTANTS_TABLE_ONLY=1
 # rewrites the table from the last results; MUTANTS_SELFTESTS sets the guest's command line
 # for the kselftest stage (default "sevtest_only=sevguest_test,sevguest_conc"); MUTANTS_KUNIT=0
-# with MUTANTS_SELFTESTS_STAGE=1 goes straight to the kselftest stage, for mutants an earlier
-# run's KUnit stage let live.
+# goes straight to the kselftest stage, for mutants an earlier run's KUnit stage let live.
 source "$(dirname "$0")/lib.sh"
 init_cache
 
@@ -122,10 +121,10 @@ if [ "${MUTANTS_TABLE_ONLY:-0}" != 1 ]; then
 	restore "$tree"
 	# The copied build's dependency files name the original tree: build once from this one.
 	touch "$tree"/*.rs
-	trap 'restore "$tree"; [ "${MUTANTS_SELFTESTS_STAGE:-0}" != 1 ] || { restore "$KTREE/$DRIVER_SUBDIR"; "$REPO/scripts/build.sh" module >/dev/null 2>&1; }' EXIT
+	trap 'restore "$tree"; [ "${MUTANTS_SELFTESTS_STAGE:-1}" != 1 ] || { restore "$KTREE/$DRIVER_SUBDIR"; "$REPO/scripts/build.sh" module >/dev/null 2>&1; }' EXIT
 	kunit=${MUTANTS_KUNIT:-1}
-	[ "$kunit" = 1 ] || [ "${MUTANTS_SELFTESTS_STAGE:-0}" = 1 ] ||
-		die "MUTANTS_KUNIT=0 runs the kselftest stage only: set MUTANTS_SELFTESTS_STAGE=1"
+	[ "$kunit" = 1 ] || [ "${MUTANTS_SELFTESTS_STAGE:-1}" = 1 ] ||
+		die "MUTANTS_KUNIT=0 runs the kselftest stage only: MUTANTS_SELFTESTS_STAGE=0 leaves nothing"
 	[ "$kunit" = 0 ] || say "baseline: KUnit on the unmodified driver ($total mutants to run after it)"
 	if [ "$kunit" = 1 ] && ! why=$(kunit_run baseline); then
 		die "the unmodified driver fails KUnit ($why): $work/baseline.kunit.log"
@@ -162,7 +161,7 @@ if [ "${MUTANTS_TABLE_ONLY:-0}" != 1 ]; then
 		EOF
 		if [ "$kunit" = 0 ] || by=$(kunit_run "$id"); then
 			by=""
-			if [ "${MUTANTS_SELFTESTS_STAGE:-0}" = 1 ] && ! by=$(selftests_run "$id"); then
+			if [ "${MUTANTS_SELFTESTS_STAGE:-1}" = 1 ] && ! by=$(selftests_run "$id"); then
 				:
 			else
 				by=""
