@@ -71,8 +71,8 @@ def main():
             "the table was rewritten from recorded results, which partial runs may have made)")
     print(f"{len(ms)} of {generated} mutants run {took} "
           "(`make mutants`). Each is built into the KUnit kernel (debug config) and run "
-          "against the driver's KUnit suites; `kselftest` results come from the optional "
-          "second stage, the mutant as the guest module against the kselftests on the "
+          "against the driver's KUnit suites; `kselftest` results come from the second "
+          "stage (on by default), the mutant as the guest module against the kselftests on the "
           "simulated platform. `rustc`: the mutant does not compile (the type system rules "
           "the bug out). The operators are described in `scripts/mutants.py`; the equivalent "
           "survivors, and why, in `tests/mutants/equivalent.txt`.")

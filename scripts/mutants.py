@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Generates the mutants `make mutants` runs: deliberately broken variants of the driver.
 
-Generated operators, over the request path's sources (every error return and every bound):
+Generated operators, over the request path's sources (patterns, not a parser: `let ... else`
+refusals, match arms that return an error and `let x = EXPR?;` are not generated):
 
   guard-off   an `if COND {` whose block returns or yields an error: COND becomes `false`
               (the check removed)
