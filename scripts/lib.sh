@@ -25,8 +25,11 @@ PSPSIM_TARGET=$SEVGUEST_CACHE/psp-sim-target
 PSPSIM=$PSPSIM_TARGET/x86_64-unknown-linux-gnu/release/psp-sim
 SIM_SEED=${SIM_SEED:-1}
 TOOLS_DIR=$SEVGUEST_CACHE/tools
-# rustup's cargo (1.95) builds user-space crates; Debian's rustc is the kernel's.
-cargo_user() { env PATH="$HOME/.cargo/bin:$PATH" cargo "$@"; }
+# Debian's cargo (package cargo-web) with Debian's rustc (rustc-web, the kernel's
+# compiler) builds the user-space crates too: bindgen-cli, snpguest, psp-sim. One
+# toolchain, from the distribution; a rustup install, if there is one, is not used.
+CARGO=/usr/bin/cargo
+cargo_user() { env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc "$CARGO" "$@"; }
 
 # Where the driver lives inside the kernel tree.
 DRIVER_SUBDIR=drivers/virt/coco/sevguest
@@ -34,12 +37,40 @@ DRIVER_SUBDIR=drivers/virt/coco/sevguest
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# long WHAT USUALLY COMMAND...: run a long step that prints little, saying what it
+# is and how long it usually takes first, then every 30 s that it is still going.
+long() {
+	local what=$1 usually=$2 t0=$SECONDS pid rc=0 next=30
+	shift 2
+	say "$what (usually $usually)"
+	"$@" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		if [ $((SECONDS - t0)) -ge $next ]; then
+			say "... $what: $((SECONDS - t0)) s so far"
+			next=$((next + 30))
+		fi
+	done
+	wait "$pid" || rc=$?
+	[ $rc = 0 ] && say "$what: done in $((SECONDS - t0)) s"
+	return $rc
+}
+
+# The cache must be a folder we can write: say so in the user's own terms
+# before anything is extracted into it.
+cache_writable() {
+	mkdir -p "$SEVGUEST_CACHE" 2>/dev/null && [ -w "$SEVGUEST_CACHE" ] ||
+		die "SEVGUEST_CACHE=$SEVGUEST_CACHE cannot be created or written: set SEVGUEST_CACHE to a folder you can write (it needs about 4 GB, 7 with make mutants)"
+}
+
 # The cache: one kernel tree per Debian package version of linux-source-6.12,
 # with the patch series applied (re-applied on top of the pristine base when
 # the series changes) and one build folder per kernel flavour. Stamps record
 # the hash of the series and of the config fragments each was made from.
 init_cache() {
 	local debver
+	cache_writable
 	debver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
 		die "linux-source-6.12 is not installed: run scripts/deps.sh"
 	KEY_DIR=$SEVGUEST_CACHE/linux-$debver

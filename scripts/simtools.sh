@@ -10,13 +10,14 @@
 # Prints SIM_CHAIN=<dir> last.
 source "$(dirname "$0")/lib.sh"
 
-command -v cargo >/dev/null || [ -x "$HOME/.cargo/bin/cargo" ] ||
-	die "cargo not found: needed to build snpguest and psp-sim"
-command -v gcc >/dev/null || die "gcc not found: apt-get install gcc"
+[ -x "$CARGO" ] || die "$CARGO missing: run scripts/deps.sh (apt-get install cargo-web)"
+command -v gcc >/dev/null || die "gcc not found: run scripts/deps.sh (apt-get install gcc)"
+cache_writable
 
 if [ ! -x "$SNPGUEST" ]; then
-	say "installing snpguest $SNPGUEST_VERSION from crates.io (once; about 6 minutes)"
-	cargo_user install --locked --quiet "snpguest@$SNPGUEST_VERSION" \
+	long "building snpguest $SNPGUEST_VERSION from crates.io (once per cache)" \
+		"6 minutes, 11 beside a kernel build" \
+		cargo_user install --locked --quiet "snpguest@$SNPGUEST_VERSION" \
 		--root "$(dirname "$(dirname "$SNPGUEST")")"
 fi
 
