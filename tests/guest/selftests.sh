@@ -28,6 +28,29 @@ export SEVTEST_FULL="$(arg sevtest_full)"
 only=$(arg sevtest_only)
 args=$(arg sevtest_args | tr , " ")
 echo "# driver: $DRIVER_NAME, slow=${SEVTEST_SLOW:-0} full=${SEVTEST_FULL:-0}"
+# follow_progress PID FILE PROG: while PID runs (and once after), a
+# "sevtest-progress:" line per new result line of the harness in FILE. The
+# words PASS, FAIL and SKIP stand for ok / not ok, so that a progress line a
+# kernel message splits cannot leave a fragment that reads as TAP.
+follow_progress() {
+	# (Names of their own: the caller's $total must survive this.)
+	fp_sent=0
+	while :; do
+		fp_alive=0
+		kill -0 "$1" 2>/dev/null && fp_alive=1
+		grep -E '^(not )?ok [0-9]+ ' "$2" >/tmp/progress.now
+		fp_now=$(wc -l </tmp/progress.now)
+		if [ "$fp_now" -gt "$fp_sent" ]; then
+			sed -n "$((fp_sent + 1)),${fp_now}p" /tmp/progress.now | sed -E \
+				-e 's/^ok [0-9]+ (.*) # SKIP(.*)$/SKIP \1\2/' -e 's/^ok [0-9]+ /PASS /' \
+				-e 's/^not ok [0-9]+ /FAIL /' -e "s/^/sevtest-progress: $3: /"
+			fp_sent=$fp_now
+		fi
+		[ $fp_alive = 1 ] || break
+		sleep 2
+	done
+}
+
 # guest.sh wants one plan for every TAP line: the programs' lines are
 # counted here and the last line is "1..<all of them>".
 total=0
@@ -42,11 +65,14 @@ for prog in sevguest_test sevguest_conc sevguest_fuzz; do
 		continue
 	fi
 	start=$(date +%s)
-	# Printed once the program is done: kernel messages written to the
-	# console while a line is still draining would split it (and a split
-	# "ok N" would not be counted).
+	# The TAP is printed once the program is done: kernel messages written
+	# to the console while a line is still draining would split it (and a
+	# split "ok N" would not be counted). Meanwhile follow_progress gives
+	# guest.sh a line per finished case for the terminal.
 	# shellcheck disable=SC2086
-	"/bin/$prog" $args >"/tmp/$prog.out" 2>&1
+	"/bin/$prog" $args >"/tmp/$prog.out" 2>&1 &
+	follow_progress $! "/tmp/$prog.out" "$prog"
+	wait $!
 	rc=$?
 	cat "/tmp/$prog.out"
 	# The program's own plan (a test it lost still counts), else its lines.
