@@ -72,7 +72,7 @@ rc=${PIPESTATUS[0]}
 set -e
 t_demo=$((SECONDS - t0))
 
-kb() { { du -sk "$1" 2>/dev/null || echo 0; } | cut -f1; }
+kb() { du -skx "$1" 2>/dev/null | tail -1 | cut -f1 || true; }
 gb() { awk -v k="$1" 'BEGIN { printf "%.1f GB", k / 1048576 }'; }
 all_kb=$(kb "$root")
 cache_kb=$(kb "$root/root/.cache/sevguest")
