@@ -40,19 +40,16 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # long WHAT USUALLY COMMAND...: run a long step that prints little, saying what it
 # is and how long it usually takes first, then every 30 s that it is still going.
 long() {
-	local what=$1 usually=$2 t0=$SECONDS pid rc=0 next=30
+	local what=$1 usually=$2 t0=$SECONDS ticker rc=0
 	shift 2
 	say "$what (usually $usually)"
-	"$@" &
-	pid=$!
-	while kill -0 "$pid" 2>/dev/null; do
-		sleep 1
-		if [ $((SECONDS - t0)) -ge $next ]; then
-			say "... $what: $((SECONDS - t0)) s so far"
-			next=$((next + 30))
-		fi
-	done
-	wait "$pid" || rc=$?
+	# The command stays in the foreground, so Ctrl-C reaches it (a job started
+	# with & in a script ignores SIGINT); only the reminder runs beside it.
+	(while sleep 30; do say "... $what: $((SECONDS - t0)) s so far"; done) &
+	ticker=$!
+	"$@" || rc=$?
+	kill "$ticker" 2>/dev/null
+	wait "$ticker" 2>/dev/null || true
 	[ $rc = 0 ] && say "$what: done in $((SECONDS - t0)) s"
 	return $rc
 }
